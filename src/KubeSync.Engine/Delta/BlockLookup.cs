@@ -1,8 +1,12 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
-/// The sender's index of a signature's full-size blocks by weak checksum. A 2¹⁶-bit filter answers most
-/// misses without a dictionary probe; the strong hash is computed only when a weak checksum matches.
+/// The sender's index of a signature's full-size blocks by weak checksum. A bit filter (about 16 bits per
+/// block) answers most misses without a dictionary probe (<see cref="MayContain"/>, called for every byte
+/// position); the strong hash is computed only when a weak checksum matches.
 /// </summary>
 /// <remarks>
 /// Blocks with the same weak and strong sums are indexed once (the first), and at most
@@ -14,7 +18,8 @@ internal sealed class BlockLookup
     internal const int MaxCandidates = 16;
 
     private readonly BlockSignature _signature;
-    private readonly ulong[] _filter = new ulong[65536 / 64];
+    private readonly ulong[] _filter;
+    private readonly int _filterShift;
     private readonly Dictionary<uint, int> _first = [];
     private readonly int[] _next;
 
@@ -22,6 +27,11 @@ internal sealed class BlockLookup
     {
         _signature = signature;
         _next = new int[signature.BlockCount];
+
+        // 2^16 to 2^24 bits (8 KiB to 2 MiB), about 16 bits per block: few false positives, cache-friendly.
+        var filterBits = Math.Clamp(BitOperations.Log2((uint)Math.Max(1, signature.BlockCount)) + 5, 16, 24);
+        _filter = new ulong[(1 << filterBits) / 64];
+        _filterShift = 32 - filterBits;
         var fullBlocks = signature.LastBlockLength == signature.BlockSize ? signature.BlockCount : signature.BlockCount - 1;
         for (var i = fullBlocks - 1; i >= 0; i--)
         {
@@ -36,8 +46,7 @@ internal sealed class BlockLookup
     /// </summary>
     public int Find(uint weak, ReadOnlySpan<byte> window, int preferred)
     {
-        var key = FilterKey(weak);
-        if ((_filter[key >> 6] & (1UL << (key & 63))) == 0)
+        if (!MayContain(weak))
         {
             return -1;
         }
@@ -90,13 +99,22 @@ internal sealed class BlockLookup
         return strong.SequenceEqual(_signature.GetStrong(last));
     }
 
-    private static int FilterKey(uint weak) => (int)((weak ^ (weak >> 16)) & 0xFFFF);
+    /// <summary>False when no full-size block has weak checksum <paramref name="weak"/>; true means "probably".</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(uint weak)
+    {
+        var key = FilterKey(weak);
+        return (_filter[key >> 6] & (1UL << (int)(key & 63))) != 0;
+    }
+
+    // Fibonacci hashing: the multiply spreads both 16-bit halves of the checksum over the top bits.
+    private uint FilterKey(uint weak) => (weak * 0x9E3779B1u) >> _filterShift;
 
     private void Add(int index)
     {
         var weak = _signature.GetWeak(index);
         var key = FilterKey(weak);
-        _filter[key >> 6] |= 1UL << (key & 63);
+        _filter[key >> 6] |= 1UL << (int)(key & 63);
         if (_first.TryGetValue(weak, out var head) && _signature.GetStrong(head).SequenceEqual(_signature.GetStrong(index)))
         {
             // Same content as a later block already indexed; keep the lower index (added last, so it heads the chain).

@@ -81,6 +81,18 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
         }
     }
 
+    /// <summary>
+    /// Decodes one instruction chunk (a DeltaChunk payload, untrusted) with <see cref="DeltaInstructionCodec"/>
+    /// and applies its instructions in order.
+    /// </summary>
+    public async ValueTask ApplyChunkAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        foreach (var instruction in DeltaInstructionCodec.DecodeChunk(chunk))
+        {
+            await WriteAsync(instruction, cancellationToken);
+        }
+    }
+
     /// <summary>Ends the delta: flushes the output and returns its length and SHA-256. No instruction is accepted after.</summary>
     public async Task<DeltaApplyResult> CompleteAsync(CancellationToken cancellationToken)
     {

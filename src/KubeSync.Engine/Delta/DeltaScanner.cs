@@ -45,46 +45,66 @@ internal sealed class DeltaScanner
     public int MatchedBlock { get; private set; }
 
     /// <summary>Moves the window forward until a block matches, the literal is full, or data runs out.</summary>
+    /// <remarks>The hot loop of the sender (once per byte of unmatched content): state lives in locals.</remarks>
     public Outcome Scan(int preferredBlock)
     {
         var buffer = Buffer;
+        var blockSize = BlockSize;
+        var lookup = _lookup;
+        var checksum = _checksum;
+        var valid = _checksumValid;
+        var position = Position;
+        var literalLimit = LiteralStart + DeltaLimits.MaxLiteralLength;
+        var lastStart = Filled - blockSize;
+        Outcome outcome;
         while (true)
         {
-            if (Position - LiteralStart >= DeltaLimits.MaxLiteralLength)
+            if (position >= literalLimit)
             {
-                return Outcome.LiteralFull;
+                outcome = Outcome.LiteralFull;
+                break;
             }
 
-            if (Position + BlockSize > Filled)
+            if (position > lastStart)
             {
-                return Outcome.NeedData;
+                outcome = Outcome.NeedData;
+                break;
             }
 
-            var window = buffer.AsSpan(Position, BlockSize);
-            if (!_checksumValid)
+            if (!valid)
             {
-                _checksum.Reset(window);
-                _checksumValid = true;
+                checksum.Reset(buffer.AsSpan(position, blockSize));
+                valid = true;
             }
 
-            var match = _lookup.Find(_checksum.Value, window, preferredBlock);
-            if (match >= 0)
+            var weak = checksum.Value;
+            if (lookup.MayContain(weak))
             {
-                MatchedBlock = match;
-                return Outcome.Match;
+                var match = lookup.Find(weak, buffer.AsSpan(position, blockSize), preferredBlock);
+                if (match >= 0)
+                {
+                    MatchedBlock = match;
+                    outcome = Outcome.Match;
+                    break;
+                }
             }
 
-            if (Position + BlockSize < Filled)
+            if (position < lastStart)
             {
-                _checksum.Roll(buffer[Position], buffer[Position + BlockSize]);
+                checksum.Roll(buffer[position], buffer[position + blockSize]);
             }
             else
             {
-                _checksumValid = false;
+                valid = false;
             }
 
-            Position++;
+            position++;
         }
+
+        Position = position;
+        _checksum = checksum;
+        _checksumValid = valid;
+        return outcome;
     }
 
     /// <summary>Consumes the matched window: the next window starts after it.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
@@ -15,7 +17,11 @@ public struct RollingChecksum
     private int _length;
 
     /// <summary>The checksum of the current window.</summary>
-    public readonly uint Value => (_a & 0xFFFF) | (_b << 16);
+    public readonly uint Value
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (_a & 0xFFFF) | (_b << 16);
+    }
 
     /// <summary>Number of bytes in the window.</summary>
     public readonly int Length => _length;
@@ -46,6 +52,7 @@ public struct RollingChecksum
     }
 
     /// <summary>Moves the window one byte: <paramref name="outgoing"/> leaves at the front, <paramref name="incoming"/> enters at the back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Roll(byte outgoing, byte incoming)
     {
         _a = _a - outgoing + incoming;

@@ -34,11 +34,8 @@ internal static class DeltaRoundTrip
         foreach (var chunk in chunks)
         {
             Assert.InRange(chunk.Length, 1, DeltaLimits.MaxChunkLength);
-            foreach (var instruction in DeltaInstructionCodec.DecodeChunk(chunk))
-            {
-                instructions.Add(instruction);
-                await applier.WriteAsync(instruction, CancellationToken.None).AsTask().WaitAsync(Timeout);
-            }
+            instructions.AddRange(DeltaInstructionCodec.DecodeChunk(chunk));
+            await applier.ApplyChunkAsync(chunk, CancellationToken.None).AsTask().WaitAsync(Timeout);
         }
 
         var applied = await applier.CompleteAsync(CancellationToken.None).WaitAsync(Timeout);

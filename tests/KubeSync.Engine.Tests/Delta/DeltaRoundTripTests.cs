@@ -140,6 +140,31 @@ public sealed class DeltaRoundTripTests
     }
 
     [Fact]
+    public async Task Encode_HostileSignatureWithCollidingWeakSums_StaysCorrectAndBounded()
+    {
+        // Every block claims the weak sum of a zero window (0) with a different strong hash: each position of
+        // a zero target hits the filter and the dictionary, and only the candidate cap keeps this linear.
+        const int blocks = 100_000;
+        var encoded = new List<byte> { SignatureCodec.Version, DeltaLimits.StrongHashLength, 0x40, 0xA0, 0x8D, 0x06, 0x40 };
+        var random = new Random(14);
+        for (var i = 0; i < blocks; i++)
+        {
+            encoded.AddRange(new byte[4]);
+            encoded.AddRange(RandomEdits.Bytes(random, DeltaLimits.StrongHashLength));
+        }
+
+        var signature = SignatureCodec.Decode([.. encoded]);
+        var target = new byte[128 * 1024];
+        var sink = new CollectingSink();
+
+        var result = await DeltaEncoder.EncodeAsync(new MemoryStream(target), signature, sink, CancellationToken.None).WaitAsync(Timeout);
+
+        Assert.Equal(blocks, signature.BlockCount);
+        Assert.Equal(target.Length, result.LiteralBytes);
+        Assert.Equal(target, sink.Instructions.SelectMany(i => i.Data.ToArray()));
+    }
+
+    [Fact]
     public async Task Apply_BasisFromFileHandle_RebuildsTarget()
     {
         var random = new Random(13);

@@ -51,11 +51,14 @@ public sealed class MutualTlsTests : IDisposable
         using var impostor = Issue(_foreignCa, "web-0");
         using var client = Issue(_ca, "web-1");
 
-        var (serverOutcome, clientOutcome) = await ConnectAsync(impostor, client);
+        var (_, clientOutcome) = await ConnectAsync(impostor, client);
 
+        // The server's own outcome depends on timing: on Linux the client checks the server's certificate
+        // after OpenSSL has finished its handshake, so the server may see a complete handshake before the
+        // client aborts. What matters is that the client refuses and reads nothing.
         Assert.IsType<AuthenticationException>(clientOutcome.Error);
         Assert.Contains(clientOutcome.Rejections, r => r.Contains("not trusted", StringComparison.Ordinal));
-        Assert.NotNull(serverOutcome.Error);
+        Assert.Null(clientOutcome.Received);
     }
 
     public void Dispose()
