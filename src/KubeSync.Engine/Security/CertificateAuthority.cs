@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -104,7 +105,7 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>Issues a member certificate valid for <paramref name="validity"/> from now, cut to the CA's own end of validity.</summary>
-    public X509Certificate2 Issue(string nodeName, TimeProvider timeProvider, TimeSpan validity, IReadOnlyList<string> dnsNames, IReadOnlyList<System.Net.IPAddress> ipAddresses)
+    public X509Certificate2 Issue(string nodeName, TimeProvider timeProvider, TimeSpan validity, IReadOnlyList<string> dnsNames, IReadOnlyList<IPAddress> ipAddresses)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         var now = timeProvider.GetUtcNow();

@@ -23,7 +23,7 @@ public sealed class DeltaApplierTests
     [MemberData(nameof(HostileCopies))]
     public async Task WriteAsync_CopyOutsideBasis_ThrowsAndWritesNothing(int firstBlock, int blockCount)
     {
-        var (signature, output, applier) = await CreateAsync(maxLength: 10_000);
+        var (signature, output, applier) = await CreateAsync(maxLength: 10_000).WaitAsync(Timeout);
         using (applier)
         {
             await Assert.ThrowsAsync<InvalidDataException>(() => applier.WriteAsync(DeltaInstruction.Copy(firstBlock, blockCount), CancellationToken.None).AsTask().WaitAsync(Timeout));
@@ -38,7 +38,7 @@ public sealed class DeltaApplierTests
     [InlineData(DeltaLimits.MaxLiteralLength + 1)]
     public async Task WriteAsync_LiteralOfInvalidLength_Throws(int length)
     {
-        var (_, output, applier) = await CreateAsync(maxLength: 1 << 20);
+        var (_, output, applier) = await CreateAsync(maxLength: 1 << 20).WaitAsync(Timeout);
         using (applier)
         {
             await Assert.ThrowsAsync<InvalidDataException>(() => applier.WriteAsync(DeltaInstruction.Literal(new byte[length]), CancellationToken.None).AsTask().WaitAsync(Timeout));
@@ -50,7 +50,7 @@ public sealed class DeltaApplierTests
     [Fact]
     public async Task WriteAsync_DefaultInstruction_Throws()
     {
-        var (_, _, applier) = await CreateAsync(maxLength: 100);
+        var (_, _, applier) = await CreateAsync(maxLength: 100).WaitAsync(Timeout);
         using (applier)
         {
             var error = await Assert.ThrowsAsync<InvalidDataException>(() => applier.WriteAsync(default, CancellationToken.None).AsTask().WaitAsync(Timeout));
@@ -62,7 +62,7 @@ public sealed class DeltaApplierTests
     [Fact]
     public async Task WriteAsync_OutputPastLimit_ThrowsWithoutWritingPastIt()
     {
-        var (_, output, applier) = await CreateAsync(maxLength: 300);
+        var (_, output, applier) = await CreateAsync(maxLength: 300).WaitAsync(Timeout);
         using (applier)
         {
             await applier.WriteAsync(DeltaInstruction.Literal(new byte[100]), CancellationToken.None).AsTask().WaitAsync(Timeout);
@@ -79,7 +79,7 @@ public sealed class DeltaApplierTests
     [Fact]
     public async Task WriteAsync_CopyOfShortLastBlock_CopiesItsExactLength()
     {
-        var (signature, output, applier) = await CreateAsync(maxLength: 10_000);
+        var (signature, output, applier) = await CreateAsync(maxLength: 10_000).WaitAsync(Timeout);
         using (applier)
         {
             await applier.WriteAsync(DeltaInstruction.Copy(14, 2), CancellationToken.None).AsTask().WaitAsync(Timeout);
@@ -104,7 +104,7 @@ public sealed class DeltaApplierTests
     [Fact]
     public async Task WriteAsync_AfterComplete_Throws()
     {
-        var (_, _, applier) = await CreateAsync(maxLength: 100);
+        var (_, _, applier) = await CreateAsync(maxLength: 100).WaitAsync(Timeout);
         using (applier)
         {
             await applier.CompleteAsync(CancellationToken.None).WaitAsync(Timeout);
@@ -116,7 +116,7 @@ public sealed class DeltaApplierTests
     [Fact]
     public async Task CompleteAsync_NoInstructions_ReturnsHashOfEmptyContent()
     {
-        var (_, output, applier) = await CreateAsync(maxLength: 0);
+        var (_, output, applier) = await CreateAsync(maxLength: 0).WaitAsync(Timeout);
         using (applier)
         {
             var result = await applier.CompleteAsync(CancellationToken.None).WaitAsync(Timeout);

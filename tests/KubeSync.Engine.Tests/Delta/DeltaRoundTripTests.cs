@@ -26,7 +26,7 @@ public sealed class DeltaRoundTripTests
             var target = RandomEdits.Apply(random, basis);
             int? blockSize = random.Next(3) == 0 ? null : random.Next(DeltaLimits.MinBlockSize, 2048);
 
-            var result = await DeltaRoundTrip.RunAsync(basis, target, blockSize);
+            var result = await DeltaRoundTrip.RunAsync(basis, target, blockSize).WaitAsync(Timeout);
 
             AssertRebuilt(target, result, $"run {run}: basis {basisLength} bytes, block size {blockSize?.ToString() ?? "auto"}");
             (total, copied) = (total + target.Length, copied + result.Encoded.CopiedBytes);
@@ -52,7 +52,7 @@ public sealed class DeltaRoundTripTests
         var basis = RandomEdits.Bytes(random, basisLength);
         var target = targetLength == basisLength ? basis : RandomEdits.Bytes(random, targetLength);
 
-        var result = await DeltaRoundTrip.RunAsync(basis, target);
+        var result = await DeltaRoundTrip.RunAsync(basis, target).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, $"{basisLength} → {targetLength}");
         if (basis == target)
@@ -66,7 +66,7 @@ public sealed class DeltaRoundTripTests
     {
         var content = RandomEdits.Bytes(new Random(10), 10 * 1024 * 1024);
 
-        var result = await DeltaRoundTrip.RunAsync(content, content);
+        var result = await DeltaRoundTrip.RunAsync(content, content).WaitAsync(Timeout);
 
         AssertRebuilt(content, result, "identical 10 MiB");
         Assert.Equal(0, result.Encoded.LiteralBytes);
@@ -83,7 +83,7 @@ public sealed class DeltaRoundTripTests
         var target = (byte[])basis.Clone();
         RandomEdits.Bytes(random, 1000).CopyTo(target, 2_000_000);
 
-        var result = await DeltaRoundTrip.RunAsync(basis, target);
+        var result = await DeltaRoundTrip.RunAsync(basis, target).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, "1000 bytes changed in 4 MiB");
         Assert.InRange(result.Encoded.LiteralBytes, 1000, 1000 + (2 * result.Signature.BlockSize));
@@ -96,7 +96,7 @@ public sealed class DeltaRoundTripTests
         var basis = RandomEdits.Bytes(random, 500_000);
         var target = basis[..1234].Concat(RandomEdits.Bytes(random, 77)).Concat(basis[1234..]).ToArray();
 
-        var result = await DeltaRoundTrip.RunAsync(basis, target);
+        var result = await DeltaRoundTrip.RunAsync(basis, target).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, "77 bytes inserted");
         Assert.True(result.Encoded.CopiedBytes >= basis.Length - result.Signature.BlockSize, $"copied only {result.Encoded.CopiedBytes}");
@@ -107,7 +107,7 @@ public sealed class DeltaRoundTripTests
     {
         var target = RandomEdits.Bytes(new Random(9), (3 * DeltaLimits.MaxLiteralLength) + 17);
 
-        var result = await DeltaRoundTrip.RunAsync([], target);
+        var result = await DeltaRoundTrip.RunAsync([], target).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, "empty basis");
         Assert.All(result.Instructions, i => Assert.Equal(DeltaInstructionKind.Literal, i.Kind));
@@ -121,7 +121,7 @@ public sealed class DeltaRoundTripTests
         var basis = RandomEdits.Bytes(random, 150_000);
         var target = RandomEdits.Apply(random, basis, maxEdits: 10);
 
-        var result = await DeltaRoundTrip.RunAsync(basis, target, source: new NonSeekableReadStream(target, maxReadLength: 777));
+        var result = await DeltaRoundTrip.RunAsync(basis, target, source: new NonSeekableReadStream(target, maxReadLength: 777)).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, "non-seekable source");
     }
@@ -133,7 +133,7 @@ public sealed class DeltaRoundTripTests
         var basis = Enumerable.Repeat(block, 8).SelectMany(b => b).ToArray();
         var target = Enumerable.Repeat(block, 20).SelectMany(b => b).ToArray();
 
-        var result = await DeltaRoundTrip.RunAsync(basis, target, blockSize: 1024);
+        var result = await DeltaRoundTrip.RunAsync(basis, target, blockSize: 1024).WaitAsync(Timeout);
 
         AssertRebuilt(target, result, "repeated blocks");
         Assert.Equal(0, result.Encoded.LiteralBytes);

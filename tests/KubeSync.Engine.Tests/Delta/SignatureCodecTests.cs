@@ -9,7 +9,7 @@ public sealed class SignatureCodecTests
     [Fact]
     public async Task Decode_EncodedSignature_RoundTrips()
     {
-        var signature = await BuildAsync(5000);
+        var signature = await BuildAsync(5000).WaitAsync(Timeout);
 
         var encoded = SignatureCodec.Encode(signature);
         var decoded = SignatureCodec.Decode(encoded);
@@ -38,7 +38,7 @@ public sealed class SignatureCodecTests
     [Fact]
     public async Task Decode_EveryTruncation_ThrowsInvalidData()
     {
-        var encoded = SignatureCodec.Encode(await BuildAsync(700));
+        var encoded = SignatureCodec.Encode(await BuildAsync(700).WaitAsync(Timeout));
 
         for (var length = 0; length < encoded.Length; length++)
         {
@@ -49,7 +49,7 @@ public sealed class SignatureCodecTests
     [Fact]
     public async Task Decode_TrailingByte_ThrowsInvalidData()
     {
-        var encoded = SignatureCodec.Encode(await BuildAsync(300));
+        var encoded = SignatureCodec.Encode(await BuildAsync(300).WaitAsync(Timeout));
 
         Assert.Throws<InvalidDataException>(() => SignatureCodec.Decode([.. encoded, 0]));
     }
@@ -80,7 +80,7 @@ public sealed class SignatureCodecTests
     [Fact]
     public async Task Decode_MoreBlocksThanCallerAllows_ThrowsInvalidData()
     {
-        var encoded = SignatureCodec.Encode(await BuildAsync(64 * 10));
+        var encoded = SignatureCodec.Encode(await BuildAsync(64 * 10).WaitAsync(Timeout));
 
         Assert.Throws<InvalidDataException>(() => SignatureCodec.Decode(encoded, maxBlockCount: 9));
         Assert.Equal(10, SignatureCodec.Decode(encoded, maxBlockCount: 10).BlockCount);

@@ -22,7 +22,7 @@ public sealed class MutualTlsTests : IDisposable
         using var server = Issue(_ca, "web-0");
         using var client = Issue(_ca, "web-1");
 
-        var (serverOutcome, clientOutcome) = await ConnectAsync(server, client);
+        var (serverOutcome, clientOutcome) = await ConnectAsync(server, client).WaitAsync(Timeout);
 
         Assert.Null(serverOutcome.Error);
         Assert.Null(clientOutcome.Error);
@@ -38,7 +38,7 @@ public sealed class MutualTlsTests : IDisposable
         using var server = Issue(_ca, "web-0");
         using var intruder = Issue(_foreignCa, "web-1");
 
-        var (serverOutcome, clientOutcome) = await ConnectAsync(server, intruder);
+        var (serverOutcome, clientOutcome) = await ConnectAsync(server, intruder).WaitAsync(Timeout);
 
         Assert.IsType<AuthenticationException>(serverOutcome.Error);
         Assert.Contains(serverOutcome.Rejections, r => r.Contains("not trusted", StringComparison.Ordinal));
@@ -51,7 +51,7 @@ public sealed class MutualTlsTests : IDisposable
         using var impostor = Issue(_foreignCa, "web-0");
         using var client = Issue(_ca, "web-1");
 
-        var (_, clientOutcome) = await ConnectAsync(impostor, client);
+        var (_, clientOutcome) = await ConnectAsync(impostor, client).WaitAsync(Timeout);
 
         // The server's own outcome depends on timing: on Linux the client checks the server's certificate
         // after OpenSSL has finished its handshake, so the server may see a complete handshake before the
@@ -91,7 +91,7 @@ public sealed class MutualTlsTests : IDisposable
     {
         var outcome = new TlsOutcome();
         using var socket = await listener.AcceptTcpClientAsync().WaitAsync(Timeout);
-        await using var tls = new SslStream(socket.GetStream());
+        using var tls = new SslStream(socket.GetStream());
         var options = new SslServerAuthenticationOptions
         {
             ServerCertificate = certificate,
@@ -121,7 +121,7 @@ public sealed class MutualTlsTests : IDisposable
         var outcome = new TlsOutcome();
         using var socket = new TcpClient();
         await socket.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Timeout);
-        await using var tls = new SslStream(socket.GetStream());
+        using var tls = new SslStream(socket.GetStream());
         var options = new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
