@@ -49,8 +49,17 @@ public sealed class DeltaEncoder
             var outcome = scanner.Scan(_runFirst >= 0 ? _runFirst + _runCount : -1);
             if (outcome == DeltaScanner.Outcome.Match)
             {
-                await EmitLiteralAsync(scanner.LiteralStart, scanner.Position, cancellationToken);
-                await AddCopyAsync(scanner.MatchedBlock, cancellationToken);
+                // Once per matched block: stay out of async calls unless there is something to send.
+                if (scanner.Position > scanner.LiteralStart)
+                {
+                    await EmitLiteralAsync(scanner.LiteralStart, scanner.Position, cancellationToken);
+                }
+
+                if (!TryExtendRun(scanner.MatchedBlock))
+                {
+                    await StartRunAsync(scanner.MatchedBlock, cancellationToken);
+                }
+
                 scanner.SkipMatchedBlock();
             }
             else if (outcome == DeltaScanner.Outcome.LiteralFull)
@@ -90,7 +99,10 @@ public sealed class DeltaEncoder
         if (shortLast && scanner.TailMatchesLastBlock(lastLength))
         {
             await EmitLiteralAsync(scanner.LiteralStart, scanner.Filled - lastLength, cancellationToken);
-            await AddCopyAsync(_signature.BlockCount - 1, cancellationToken);
+            if (!TryExtendRun(_signature.BlockCount - 1))
+            {
+                await StartRunAsync(_signature.BlockCount - 1, cancellationToken);
+            }
         }
         else
         {
@@ -116,18 +128,25 @@ public sealed class DeltaEncoder
         }
     }
 
-    private async ValueTask AddCopyAsync(int block, CancellationToken cancellationToken)
+    /// <summary>Adds <paramref name="block"/> to the current copy run if it continues it.</summary>
+    private bool TryExtendRun(int block)
     {
-        _copiedBytes += _signature.GetBlockLength(block);
-        if (_runFirst >= 0 && block == _runFirst + _runCount)
+        if (_runFirst < 0 || block != _runFirst + _runCount)
         {
-            _runCount++;
-            return;
+            return false;
         }
 
+        _runCount++;
+        _copiedBytes += _signature.GetBlockLength(block);
+        return true;
+    }
+
+    private async ValueTask StartRunAsync(int block, CancellationToken cancellationToken)
+    {
         await FlushRunAsync(cancellationToken);
         _runFirst = block;
         _runCount = 1;
+        _copiedBytes += _signature.GetBlockLength(block);
     }
 
     private async ValueTask FlushRunAsync(CancellationToken cancellationToken)

@@ -127,6 +127,25 @@ public sealed class DeltaRoundTripTests
     }
 
     [Fact]
+    public async Task Encode_LongGeneratedStream_AllocatesIndependentlyOfItsLength()
+    {
+        var pattern = RandomEdits.Bytes(new Random(15), 1 << 20);
+        var signature = await SignatureBuilder.BuildAsync(new MemoryStream(pattern), CancellationToken.None).WaitAsync(Timeout);
+        const long length = 32L << 20;
+        var sink = new CountingSink();
+
+        // Everything completes synchronously on this thread, so its allocation counter sees all of it.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = await DeltaEncoder.EncodeAsync(new PeriodicReadStream(pattern, length), signature, sink, CancellationToken.None).WaitAsync(Timeout);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(length, result.Length);
+        Assert.Equal(sink.LiteralBytes, result.LiteralBytes);
+        Assert.InRange(result.LiteralBytes, 32, 32 * 2 * signature.BlockSize);
+        Assert.True(allocated < 1 << 20, $"encoding {length} bytes allocated {allocated} bytes");
+    }
+
+    [Fact]
     public async Task Encode_RepeatedBlocks_ReusesBasisBlocks()
     {
         var block = RandomEdits.Bytes(new Random(12), 1024);
