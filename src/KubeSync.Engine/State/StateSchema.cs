@@ -38,7 +38,6 @@ internal static class StateSchema
             their_seq_seen INTEGER NOT NULL DEFAULT 0,
             state TEXT NOT NULL DEFAULT 'new');
         CREATE TABLE dirty(path TEXT NOT NULL, peer INTEGER NOT NULL, since INTEGER NOT NULL, PRIMARY KEY(path, peer)) WITHOUT ROWID;
-        CREATE INDEX dirty_peer ON dirty(peer, since);
         CREATE TABLE conflicts(
             path TEXT NOT NULL,
             peer INTEGER NOT NULL,

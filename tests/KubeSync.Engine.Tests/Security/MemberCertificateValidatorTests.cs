@@ -1,4 +1,5 @@
 using KubeSync.Engine.Security;
+using KubeSync.Testing;
 
 namespace KubeSync.Engine.Tests.Security;
 
@@ -52,7 +53,7 @@ public sealed class MemberCertificateValidatorTests
         var validator = new MemberCertificateValidator(ca.Certificate, clock);
 
         var before = validator.Validate(member);
-        clock.Now = Now.AddDays(31);
+        clock.Set(Now.AddDays(31));
         var after = validator.Validate(member);
 
         Assert.True(before.IsValid, before.Reason);
