@@ -20,6 +20,8 @@ public sealed class Scanner
     private readonly LocalGroup _group;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private Action<ScanResult>? _progress;
+    private long _lastProgress;
 
     public Scanner(LocalGroup group, ILogger<Scanner>? logger = null, TimeProvider? time = null)
     {
@@ -28,13 +30,19 @@ public sealed class Scanner
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>How often <see cref="Scan"/> reports progress to its callback (checked every 1024 entries).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Scans what <paramref name="request"/> names and records the changes.</summary>
-    public ScanResult Scan(ScanRequest request, CancellationToken cancellationToken = default)
+    /// <param name="progress">Called about every <see cref="ProgressInterval"/> with the counts so far (for long scans).</param>
+    public ScanResult Scan(ScanRequest request, CancellationToken cancellationToken = default, Action<ScanResult>? progress = null)
     {
         var started = Stopwatch.GetTimestamp();
         var result = new ScanResult();
         var startNs = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
         var writer = new ScanWriter(_group, result, _logger, request.Init, startNs);
+        _progress = progress;
+        _lastProgress = started;
         var walker = new TreeWalker(_group.Root, _group.Rules);
 
         if (request.Paths is null or { Count: 0 })
@@ -83,7 +91,11 @@ public sealed class Scanner
             }
 
             var entry = (WalkItem.Entry)item;
-            result.Entries++;
+            if ((++result.Entries & 1023) == 0)
+            {
+                ReportProgress(result);
+            }
+
             while (haveRow && row.Current.Path < entry.Path)
             {
                 Orphan(row.Current, skipped, writer);
@@ -108,6 +120,15 @@ public sealed class Scanner
         for (; haveRow; haveRow = row.MoveNext())
         {
             Orphan(row.Current, skipped, writer);
+        }
+    }
+
+    private void ReportProgress(ScanResult result)
+    {
+        if (_progress is not null && Stopwatch.GetElapsedTime(_lastProgress) >= ProgressInterval)
+        {
+            _lastProgress = Stopwatch.GetTimestamp();
+            _progress(result);
         }
     }
 

@@ -34,7 +34,16 @@ internal static class CheckCommand
             foreach (var (groupConfig, request) in work)
             {
                 using var group = LocalGroup.Open(config, groupConfig);
-                var result = new Scanner(group, ctx.LoggerFactory.CreateLogger<Scanner>()).Scan(request);
+                // Progress for people watching a long scan; scripts (stderr redirected) get only the result.
+                Action<ScanResult>? progress = Console.IsErrorRedirected ? null
+                    : p => ctx.Error.Write($"\r{groupConfig.Name}: {p.Entries} entries, {p.Hashed} hashed ({Format.Bytes(p.BytesHashed)}), {p.Changed} changes so far...");
+                var scanner = new Scanner(group, ctx.LoggerFactory.CreateLogger<Scanner>());
+                var result = scanner.Scan(request, progress: progress);
+                if (progress is not null && result.Duration >= scanner.ProgressInterval)
+                {
+                    ctx.Error.Write("\r\x1b[K");
+                }
+
                 reports.Add(new CheckReport(
                     groupConfig.Name, result.Entries, result.Hashed, result.BytesHashed, result.Created, result.Modified, result.Deleted,
                     result.Refreshed, result.Forgotten, result.ProblemCount, result.ProblemLines, result.Duration.TotalSeconds));

@@ -234,6 +234,22 @@ public sealed class ScannerTests : IDisposable
     }
 
     [Fact]
+    public void Scan_LongScan_ReportsGrowingProgress()
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            _f.Write($"d{i % 3}/f{i}", "x");
+        }
+
+        var seen = new List<long>();
+        var scanner = new Scanner(_f.Group, time: _f.Clock) { ProgressInterval = TimeSpan.Zero };
+        var result = scanner.Scan(ScanRequest.Full, progress: p => seen.Add(p.Entries));
+
+        Assert.Equal([1024L, 2048L], seen);
+        Assert.Equal(3003, result.Entries);
+    }
+
+    [Fact]
     public void Flush_FileVanishedBeforeHashing_IsNotRecordedNorAProblem()
     {
         var full = _f.Write("gone", "x");
