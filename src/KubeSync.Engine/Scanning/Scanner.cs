@@ -35,7 +35,7 @@ public sealed class Scanner
 
     /// <summary>Scans what <paramref name="request"/> names and records the changes.</summary>
     /// <param name="progress">Called about every <see cref="ProgressInterval"/> with the counts so far (for long scans).</param>
-    public ScanResult Scan(ScanRequest request, CancellationToken cancellationToken = default, Action<ScanResult>? progress = null)
+    public ScanResult Scan(ScanRequest request, Action<ScanResult>? progress = null, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var result = new ScanResult();
