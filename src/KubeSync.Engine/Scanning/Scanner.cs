@@ -47,13 +47,13 @@ public sealed class Scanner
 
         if (request.Paths is null or { Count: 0 })
         {
-            Merge(walker.WalkRoot(cancellationToken), _group.Store.ReadFiles(), writer, result, cancellationToken);
+            Merge(walker.WalkRoot(cancellationToken), Prefetch.Ahead(_group.Store.ReadScanRows(), cancellationToken), writer, result, cancellationToken);
         }
         else
         {
             foreach (var path in request.Paths)
             {
-                var rows = request.Recursive ? _group.Store.ReadFiles(path) : Single(_group.Store.Get(path));
+                var rows = request.Recursive ? Prefetch.Ahead(_group.Store.ReadScanRows(path), cancellationToken) : _group.Store.ReadScanRows(path).Take(1).Where(r => r.Path == path);
                 Merge(walker.WalkPath(path, request.Recursive, cancellationToken), rows, writer, result, cancellationToken);
             }
         }
@@ -64,7 +64,7 @@ public sealed class Scanner
         return result;
     }
 
-    private void Merge(IEnumerable<WalkItem> walk, IEnumerable<FileRecord> rows, ScanWriter writer, ScanResult result, CancellationToken cancellationToken)
+    private void Merge(IEnumerable<WalkItem> walk, IEnumerable<ScanRow> rows, ScanWriter writer, ScanResult result, CancellationToken cancellationToken)
     {
         var skipped = new List<SyncPath>();
         using var row = rows.GetEnumerator();
@@ -133,7 +133,7 @@ public sealed class Scanner
     }
 
     /// <summary>A row with no entry on disk: deleted, excluded now, or inside something we could not read.</summary>
-    private void Orphan(FileRecord row, List<SyncPath> skipped, ScanWriter writer)
+    private void Orphan(ScanRow row, List<SyncPath> skipped, ScanWriter writer)
     {
         if (skipped.Any(s => s == row.Path || s.IsAncestorOf(row.Path)))
         {
@@ -151,11 +151,9 @@ public sealed class Scanner
     }
 
     /// <summary>Whether the stat differs from the row (or the row cannot be trusted), so the entry must be looked at closely.</summary>
-    private static bool NeedsLook(FileRecord row, FileStat stat) =>
+    private static bool NeedsLook(ScanRow row, FileStat stat) =>
         row.Deleted || row.Racy || row.Type != stat.Type || row.Inode != stat.Inode || row.Mode != stat.Permissions
         || row.Uid != stat.Uid || row.Gid != stat.Gid
         || (stat.Type == EntryType.File && (row.Size != stat.Size || row.MtimeNs != stat.MtimeNs))
         || stat.Type == EntryType.Symlink && row.MtimeNs != stat.MtimeNs;
-
-    private static IEnumerable<FileRecord> Single(FileRecord? row) => row is null ? [] : [row];
 }

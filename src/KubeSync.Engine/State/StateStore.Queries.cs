@@ -53,6 +53,35 @@ public sealed partial class StateStore
         }
     }
 
+    /// <summary>Streams the stat columns of rows in path order (see <see cref="ReadFiles"/>), for the scanner's merge.</summary>
+    public IEnumerable<ScanRow> ReadScanRows(SyncPath? under = null)
+    {
+        using var connection = OpenConnection(DatabasePath, readOnly: true);
+        using var tx = connection.BeginTransaction(deferred: true);
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "SELECT path, type, size, mtime_ns, mode, uid, gid, inode, deleted, racy FROM files"
+            + (under is null ? "" : " WHERE path = $p OR (path >= $lo AND path < $hi)") + " ORDER BY path";
+        if (under is not null)
+        {
+            cmd.Parameters.AddWithValue("$p", under.Value);
+            cmd.Parameters.AddWithValue("$lo", under.Value + "/");
+            cmd.Parameters.AddWithValue("$hi", under.Value + "0");
+        }
+
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var text = r.GetString(0);
+            var path = SyncPath.TryParse(text, out var parsed, out var error)
+                ? parsed
+                : throw new InvalidDataException($"state database holds an invalid path '{SyncPath.Printable(text)}': {error}");
+            yield return new ScanRow(
+                path, (FileSystem.EntryType)r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
+                r.GetInt64(8) != 0, r.GetInt64(9) != 0);
+        }
+    }
+
     /// <summary>Dirty marks, oldest first, with peer names.</summary>
     public IReadOnlyList<DirtyEntry> ReadDirty()
     {
