@@ -8,8 +8,11 @@ namespace KubeSync.Engine.Scanning;
 /// </summary>
 internal static class Prefetch
 {
-    private const int ChunkSize = 512;
-    private const int ChunksAhead = 16;
+    /// <summary>Items handed over at a time.</summary>
+    internal const int ChunkSize = 512;
+
+    /// <summary>Chunks the producer may run ahead of the consumer.</summary>
+    internal const int ChunksAhead = 16;
 
     public static IEnumerable<T> Ahead<T>(IEnumerable<T> source, CancellationToken cancellationToken)
     {
@@ -19,9 +22,9 @@ internal static class Prefetch
         var producer = Task.Factory.StartNew(
             () =>
             {
+                var chunk = new List<T>(ChunkSize);
                 try
                 {
-                    var chunk = new List<T>(ChunkSize);
                     foreach (var item in source)
                     {
                         chunk.Add(item);
@@ -42,7 +45,12 @@ internal static class Prefetch
                 }
                 catch (Exception ex)
                 {
+                    // Hand over what was read before the failure, then the failure itself.
                     failure = ex;
+                    if (chunk.Count > 0 && !stop.IsCancellationRequested)
+                    {
+                        queue.Add([.. chunk], CancellationToken.None);
+                    }
                 }
                 finally
                 {

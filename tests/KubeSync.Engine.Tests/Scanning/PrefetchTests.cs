@@ -49,8 +49,8 @@ public class PrefetchTests
 
         var firstTen = await Task.Run(() => Prefetch.Ahead(Endless(), CancellationToken.None).Take(10).ToList()).WaitAsync(TimeSpan.FromSeconds(30));
 
+        // Returning at all means the producer was stopped and joined; it ran at most a bounded way ahead.
         Assert.Equal(Enumerable.Range(1, 10), firstTen);
-        var stoppedAt = Volatile.Read(ref produced);
-        Assert.Equal(stoppedAt, Volatile.Read(ref produced));
+        Assert.InRange(Volatile.Read(ref produced), 10, (Prefetch.ChunksAhead + 3) * Prefetch.ChunkSize);
     }
 }
