@@ -16,6 +16,7 @@ public sealed class StateBatch : IDisposable
     private readonly SqliteTransaction _tx;
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _markDirty;
+    private readonly SqliteCommand _get;
     private readonly long _now;
     private long _nextSeq;
     private bool _done;
@@ -36,6 +37,7 @@ public sealed class StateBatch : IDisposable
                 version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, racy = excluded.racy
             """,
             "$path", "$type", "$size", "$mtime", "$mode", "$uid", "$gid", "$inode", "$link", "$hash", "$version", "$seq", "$deleted", "$racy");
+        _get = Prepare($"SELECT {StateStore.FileColumns} FROM files WHERE path = $path", "$path");
         _markDirty = Prepare("INSERT INTO dirty(path, peer, since) SELECT $path, node, $now FROM peers WHERE true ON CONFLICT DO NOTHING", "$path", "$now");
     }
 
@@ -46,7 +48,7 @@ public sealed class StateBatch : IDisposable
     /// <param name="markDirty">False for an init run (csync2 <c>-cI</c>): record without owing anything to peers.</param>
     public LocalChange RecordLocal(LocalObservation observation, bool markDirty, IgnoredMetadata ignore = IgnoredMetadata.None)
     {
-        var current = _store.Get(observation.Path, _tx);
+        var current = Get(observation.Path);
         if (observation.Stat is not { } stat)
         {
             if (current is null || current.Deleted)
@@ -90,7 +92,7 @@ public sealed class StateBatch : IDisposable
     /// </summary>
     public FileRecord? Force(SyncPath path)
     {
-        var current = _store.Get(path, _tx);
+        var current = Get(path);
         if (current is null)
         {
             return null;
@@ -164,6 +166,7 @@ public sealed class StateBatch : IDisposable
 
         _upsert.Dispose();
         _markDirty.Dispose();
+        _get.Dispose();
         _tx.Dispose();
     }
 
@@ -190,6 +193,14 @@ public sealed class StateBatch : IDisposable
 
     private static bool SameHash(FileRecord a, FileRecord b) =>
         a.Hash is null ? b.Hash is null : b.Hash is not null && a.Hash.AsSpan().SequenceEqual(b.Hash);
+
+    /// <summary>The current row, through one prepared statement: a scan calls this for every changed path.</summary>
+    private FileRecord? Get(SyncPath path)
+    {
+        _get.Parameters["$path"].Value = path.Value;
+        using var r = _get.ExecuteReader();
+        return r.Read() ? _store.ReadRecord(r) : null;
+    }
 
     private FileRecord Write(FileRecord row, VersionVector baseVersion, bool markDirty)
     {
