@@ -1,0 +1,170 @@
+using KubeSync.Engine.Delta;
+using KubeSync.Engine.Protocol;
+
+namespace KubeSync.Engine.Tests.Protocol;
+
+public sealed class MessageCodecTests
+{
+    public static TheoryData<int> Seeds => [.. Enumerable.Range(0, 40)];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Decode_EveryMessageType_RoundTripsAllFields(int seed)
+    {
+        foreach (var message in new ProtocolTestData(seed).OneOfEach())
+        {
+            var payload = ProtocolTestData.Payload(message);
+
+            var decoded = MessageCodec.Decode(message.Type, payload);
+
+            Assert.Equal(message.GetType(), decoded.GetType());
+            Assert.Equal(MessageDescriber.Describe(message), MessageDescriber.Describe(decoded));
+            Assert.Equal(payload, ProtocolTestData.Payload(decoded));
+        }
+    }
+
+    [Fact]
+    public void OneOfEach_CoversEveryMessageType_AllTypes()
+    {
+        var covered = new ProtocolTestData(1).OneOfEach().Select(m => m.Type).ToHashSet();
+
+        Assert.Equal(Enum.GetValues<MessageType>().ToHashSet(), covered);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Decode_EveryTruncationOfEveryMessage_FailsAsTruncatedOrMalformed(int seed)
+    {
+        // Small blobs: a cut inside a blob is like any other, and 64 KiB of cuts per message would make the test slow.
+        foreach (var message in new ProtocolTestData(seed, maxBlob: 300).OneOfEach())
+        {
+            var payload = ProtocolTestData.Payload(message);
+            for (var length = 0; length < payload.Length; length++)
+            {
+                var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(message.Type, payload.AsSpan(0, length)));
+                Assert.True(error.Error is ProtocolError.Truncated or ProtocolError.Malformed, $"{message.Type} cut at {length}: {error.Error}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0 })]
+    [InlineData(new byte[] { 1, 2, 3 })]
+    public void Decode_TrailingBytes_IsMalformed(byte[] trailer)
+    {
+        foreach (var message in new ProtocolTestData(7).OneOfEach())
+        {
+            byte[] payload = [.. ProtocolTestData.Payload(message), .. trailer];
+
+            var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(message.Type, payload));
+
+            Assert.Equal(ProtocolError.Malformed, error.Error);
+            Assert.Equal("malformed", error.Label);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    [InlineData(255)]
+    public void Decode_UnknownType_IsUnknownType(byte type)
+    {
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode((MessageType)type, [0]));
+
+        Assert.Equal(ProtocolError.UnknownType, error.Error);
+        Assert.Equal("unknown_type", error.Label);
+    }
+
+    [Fact]
+    public void Decode_GoodbyeWithUnknownErrorCode_IsMalformed()
+    {
+        var payload = ProtocolTestData.Raw(p => p.Byte(200).Text("bye"));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Goodbye, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Theory]
+    [InlineData(15)]
+    [InlineData(65)]
+    public void Decode_HelloWithNonceOutOfRange_IsMalformed(int nonceLength)
+    {
+        var payload = ProtocolTestData.Raw(p => p.Varint(1).Varint(1).Text("web").Text("web-0").Blob(new byte[nonceLength]));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Hello, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(2, 1)]
+    [InlineData(1, 65536)]
+    public void Decode_HelloWithInvalidVersionRange_IsMalformed(int min, int max)
+    {
+        var payload = ProtocolTestData.Raw(p => p.Varint((ulong)min).Varint((ulong)max).Text("web").Text("web-0").Blob(new byte[32]));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Hello, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("web\n")]
+    public void Decode_HelloWithInvalidGroup_IsMalformed(string group)
+    {
+        var payload = ProtocolTestData.Raw(p => p.Varint(1).Varint(1).Text(group).Text("web-0").Blob(new byte[32]));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Hello, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(33)]
+    public void Decode_ProofNot32Bytes_IsMalformed(int length)
+    {
+        var payload = ProtocolTestData.Raw(p => p.Blob(new byte[length]));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Proof, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Fact]
+    public void Decode_DeltaChunkAboveChunkLimit_IsMalformed()
+    {
+        var payload = ProtocolTestData.Raw(p => p.Varint(1).Blob(new byte[DeltaLimits.MaxChunkLength + 1]));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.DeltaChunk, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Fact]
+    public void Decode_RefuseWithEmptyReason_IsMalformed()
+    {
+        var payload = ProtocolTestData.Raw(p => p.Varint(1).Text(""));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Refuse, payload));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    [Fact]
+    public void Write_GoodbyeWithLongReasonAndControlCharacters_IsCutToFit()
+    {
+        var goodbye = new Goodbye(ProtocolError.Malformed, "line\nbreak " + new string('é', 5000));
+
+        var decoded = (Goodbye)MessageCodec.Decode(MessageType.Goodbye, ProtocolTestData.Payload(goodbye));
+
+        Assert.Equal(ProtocolError.Malformed, decoded.Error);
+        Assert.StartsWith("line break é", decoded.Reason, StringComparison.Ordinal);
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(decoded.Reason) <= ProtocolLimits.MaxReasonBytes);
+    }
+}
