@@ -5,8 +5,8 @@ namespace KubeSync.Engine.Protocol;
 /// <summary>
 /// Writes messages as frames to a stream. Writes are serialized, so several tasks of one connection (offers,
 /// acks, pings) may send concurrently. A message larger than <see cref="MaxFrameLength"/> is a bug of the
-/// caller (<see cref="ArgumentException"/>, nothing written). A cancelled or failed write leaves the stream in an
-/// unknown state: close the connection.
+/// caller (<see cref="ArgumentException"/>; nothing of that message is written, but in a batch the frames
+/// before it may have been). A cancelled or failed write leaves the stream in an unknown state: close the connection.
 /// </summary>
 public sealed class FrameWriter : IDisposable
 {

@@ -24,6 +24,14 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public void EncodeFrame_PingExampleOfProtocolDoc_MatchesBytes() =>
+        Assert.Equal([0x00, 0x00, 0x00, 0x03, 0x04, 0xAC, 0x02], MessageCodec.EncodeFrame(new Ping(300)));
+
+    [Fact]
+    public void MaxSignatureBlocks_DefaultFrame_IsTheFigureOfProtocolDoc() =>
+        Assert.Equal(52_425, ProtocolLimits.MaxSignatureBlocks(ProtocolLimits.DefaultMaxFrameLength));
+
+    [Fact]
     public void OneOfEach_CoversEveryMessageType_AllTypes()
     {
         var covered = new ProtocolTestData(1).OneOfEach().Select(m => m.Type).ToHashSet();
