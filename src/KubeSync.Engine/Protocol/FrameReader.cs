@@ -8,6 +8,7 @@ namespace KubeSync.Engine.Protocol;
 /// payload) from a stream. The length and type are checked before the payload is read, and the payload
 /// buffer is rented only once the length is known to be within <see cref="MaxFrameLength"/>: a hostile
 /// length prefix cannot cause an allocation. Not thread-safe: one reader per connection, one read at a time.
+/// A cancelled or failed read may stop inside a frame: the connection is then unusable.
 /// </summary>
 public sealed class FrameReader : IDisposable
 {

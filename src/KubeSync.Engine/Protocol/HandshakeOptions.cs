@@ -1,3 +1,5 @@
+using System.Text;
+
 using KubeSync.Engine.Security;
 
 namespace KubeSync.Engine.Protocol;
@@ -20,8 +22,8 @@ public sealed record HandshakeOptions(string Group, string NodeId, ReadOnlyMemor
     /// <summary>Checks the options; a bad value is a configuration bug (<see cref="ArgumentException"/>).</summary>
     public void Validate()
     {
-        ArgumentException.ThrowIfNullOrEmpty(Group);
-        ArgumentException.ThrowIfNullOrEmpty(NodeId);
+        ValidateName(Group, nameof(Group));
+        ValidateName(NodeId, nameof(NodeId));
         if (GroupKey.Length < HandshakeProof.MinKeyLength)
         {
             throw new ArgumentException($"the group key must be at least {HandshakeProof.MinKeyLength} bytes", nameof(GroupKey));
@@ -33,5 +35,13 @@ public sealed record HandshakeOptions(string Group, string NodeId, ReadOnlyMemor
         }
 
         ProtocolLimits.ValidateMaxFrameLength(MaxFrameLength, nameof(MaxFrameLength));
+    }
+
+    private static void ValidateName(string name, string what)
+    {
+        if (string.IsNullOrEmpty(name) || Encoding.UTF8.GetByteCount(name) > ProtocolLimits.MaxNameBytes || name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"{what} '{name}' must be 1..{ProtocolLimits.MaxNameBytes} UTF-8 bytes without control characters", what);
+        }
     }
 }

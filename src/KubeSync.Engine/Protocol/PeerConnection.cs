@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 using KubeSync.Engine.Security;
 
 namespace KubeSync.Engine.Protocol;
@@ -21,6 +23,7 @@ public sealed class PeerConnection : IAsyncDisposable
         Role = role;
         PeerNodeId = peerNodeId;
         Version = version;
+        PeerCertificateSubject = (stream as SslStream)?.RemoteCertificate?.Subject;
     }
 
     /// <summary>Whether this member opened the connection (<see cref="HandshakeRole.Initiator"/>) or accepted it.</summary>
@@ -31,6 +34,13 @@ public sealed class PeerConnection : IAsyncDisposable
 
     /// <summary>The negotiated protocol version.</summary>
     public int Version { get; }
+
+    /// <summary>
+    /// The subject of the peer's TLS certificate (already validated against the group CA), or null in
+    /// insecure mode. The handshake does not compare it with <see cref="PeerNodeId"/>; a caller that issues
+    /// certificates per node may.
+    /// </summary>
+    public string? PeerCertificateSubject { get; }
 
     /// <summary>Sends one message.</summary>
     public ValueTask SendAsync(ProtocolMessage message, CancellationToken cancellationToken) =>

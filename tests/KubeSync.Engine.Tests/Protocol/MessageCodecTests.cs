@@ -1,5 +1,6 @@
 using KubeSync.Engine.Delta;
 using KubeSync.Engine.Protocol;
+using KubeSync.Engine.State;
 
 namespace KubeSync.Engine.Tests.Protocol;
 
@@ -30,6 +31,26 @@ public sealed class MessageCodecTests
     [Fact]
     public void MaxSignatureBlocks_DefaultFrame_IsTheFigureOfProtocolDoc() =>
         Assert.Equal(52_425, ProtocolLimits.MaxSignatureBlocks(ProtocolLimits.DefaultMaxFrameLength));
+
+    [Fact]
+    public void Decode_AckWithLargestVersionVector_RoundTrips()
+    {
+        var vector = VersionVector.From(Enumerable.Range(0, ProtocolLimits.MaxVersionVectorEntries)
+            .Select(i => new KeyValuePair<string, ulong>($"{new string('n', 240)}-{i:D4}", (ulong)i + 1)));
+
+        var decoded = (Ack)MessageCodec.Decode(MessageType.Ack, ProtocolTestData.Payload(new Ack(5, vector)));
+
+        Assert.Equal(vector, decoded.Version);
+    }
+
+    [Fact]
+    public void Write_VersionVectorAboveLimit_Throws()
+    {
+        var vector = VersionVector.From(Enumerable.Range(0, ProtocolLimits.MaxVersionVectorEntries + 1)
+            .Select(i => new KeyValuePair<string, ulong>($"n{i}", 1)));
+
+        Assert.Throws<ArgumentException>(() => MessageCodec.EncodeFrame(new Ack(5, vector)));
+    }
 
     [Fact]
     public void OneOfEach_CoversEveryMessageType_AllTypes()

@@ -26,8 +26,41 @@ public sealed class ProtocolHandshakeTests : IDisposable
         Assert.Equal(HandshakeRole.Responder, serverConnection.Role);
         Assert.Equal(HandshakeRole.Initiator, clientConnection.Role);
         Assert.Equal(ProtocolVersions.Max, serverConnection.Version);
+        Assert.Null(serverConnection.PeerCertificateSubject);
         await AssertPingPongAsync(clientConnection, serverConnection);
     }
+
+    [Fact]
+    public async Task CloseAsync_AfterHandshake_PeerReceivesGoodbyeThenEndOfStream()
+    {
+        var (server, client) = StartBoth(LoopbackHarness.Options("web-0"), LoopbackHarness.Options("web-1"), PeerTls.Insecure, PeerTls.Insecure);
+        await using var serverConnection = await server.WaitAsync(Timeout);
+        var clientConnection = await client.WaitAsync(Timeout);
+
+        await clientConnection.CloseAsync(null, "shutting down", _timeout.Token).WaitAsync(Timeout);
+        await clientConnection.DisposeAsync().AsTask().WaitAsync(Timeout);
+
+        Assert.Equal(new Goodbye(null, "shutting down"), await serverConnection.ReceiveAsync(_timeout.Token).AsTask().WaitAsync(Timeout));
+        Assert.Null(await serverConnection.ReceiveAsync(_timeout.Token).AsTask().WaitAsync(Timeout));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\nb")]
+    public void Validate_InvalidNodeId_Throws(string nodeId)
+    {
+        var options = LoopbackHarness.Options(nodeId);
+
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
+
+    [Fact]
+    public void Validate_NodeIdLongerThan253Bytes_Throws() =>
+        Assert.Throws<ArgumentException>(LoopbackHarness.Options(new string('é', 127)).Validate);
+
+    [Fact]
+    public void Validate_ShortKey_Throws() =>
+        Assert.Throws<ArgumentException>(LoopbackHarness.Options("web-0", key: new byte[15]).Validate);
 
     [Fact]
     public async Task RunAsync_MutualTls13_BothSidesKnowEachOther()
@@ -44,6 +77,8 @@ public sealed class ProtocolHandshakeTests : IDisposable
 
         Assert.Equal("web-1", serverConnection.PeerNodeId);
         Assert.Equal("web-0", clientConnection.PeerNodeId);
+        Assert.Equal("CN=web-1", serverConnection.PeerCertificateSubject);
+        Assert.Equal("CN=web-0", clientConnection.PeerCertificateSubject);
         await AssertPingPongAsync(serverConnection, clientConnection);
     }
 
