@@ -57,7 +57,7 @@ public sealed class FrameReaderTests
 
         // MemoryStream completes synchronously, so the allocations stay on this thread.
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var error = await Assert.ThrowsAsync<ProtocolException>(() => reader.ReadFrameAsync(CancellationToken.None).AsTask());
+        var error = await Assert.ThrowsAsync<ProtocolException>(() => reader.ReadFrameAsync(CancellationToken.None).AsTask()).WaitAsync(Timeout);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(ProtocolError.OversizeFrame, error.Error);
@@ -133,6 +133,30 @@ public sealed class FrameReaderTests
         await Assert.ThrowsAsync<ArgumentException>(() => writer.WriteAsync(new Need(1, new byte[ProtocolLimits.MinMaxFrameLength]), CancellationToken.None).AsTask().WaitAsync(Timeout));
 
         Assert.Equal(0, stream.Length);
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchOfThousandsOfOffers_ArrivesWholeAndInOrder()
+    {
+        var data = new ProtocolTestData(11);
+        var offers = Enumerable.Range(0, 3000).Select(i => (ProtocolMessage)new Offer((ulong)i, data.Entry(), null)).ToList();
+        using var stream = new MemoryStream();
+        using (var writer = new FrameWriter(stream))
+        {
+            await writer.WriteAsync(offers, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        }
+
+        stream.Position = 0;
+        using var reader = new FrameReader(stream);
+        for (var i = 0; i < offers.Count; i++)
+        {
+            var offer = Assert.IsType<Offer>(await reader.ReadMessageAsync(CancellationToken.None).AsTask().WaitAsync(Timeout));
+            Assert.Equal((ulong)i, offer.RequestId);
+            Assert.Equal(((Offer)offers[i]).Entry.Path, offer.Entry.Path);
+        }
+
+        Assert.True(stream.Length > 64 * 1024, "the batch must cross the write threshold");
+        Assert.Null(await reader.ReadMessageAsync(CancellationToken.None).AsTask().WaitAsync(Timeout));
     }
 
     [Fact]

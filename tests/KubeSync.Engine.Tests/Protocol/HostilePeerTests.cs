@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 
 using KubeSync.Engine.Protocol;
+using KubeSync.Engine.Security;
 
 namespace KubeSync.Engine.Tests.Protocol;
 
@@ -73,6 +75,24 @@ public sealed class HostilePeerTests : IDisposable
         Assert.Equal(ProtocolError.WrongGroup, error.Error);
         Assert.True(error.ReportedByPeer);
         Assert.Contains("not my group", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Accept_PlaintextClientOnTlsListener_FailsWithTlsAndKeepsServing()
+    {
+        using var ca = CertificateAuthority.Create("web", TimeProvider.System, TimeSpan.FromDays(1));
+        using var certificate = ca.Issue("web-0", TimeProvider.System, TimeSpan.FromHours(1), [], [IPAddress.Loopback]);
+        var tls = PeerTls.MutualTls(certificate, ca.Certificate, TimeProvider.System);
+        var server = _harness.AcceptAsync(LoopbackHarness.Options("web-0"), tls, _timeout.Token);
+        using (var raw = await _harness.ConnectRawAsync(_timeout.Token).WaitAsync(Timeout))
+        {
+            await raw.GetStream().WriteAsync(MessageCodec.EncodeFrame(new Ping(1)), _timeout.Token).AsTask().WaitAsync(Timeout);
+
+            var error = await Assert.ThrowsAsync<ProtocolException>(() => server.WaitAsync(Timeout));
+            Assert.Equal(ProtocolError.Tls, error.Error);
+        }
+
+        await AssertStillServesAsync();
     }
 
     public void Dispose()
