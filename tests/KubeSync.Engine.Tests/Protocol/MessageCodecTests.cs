@@ -1,4 +1,5 @@
 using KubeSync.Engine.Delta;
+using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.State;
 
@@ -50,6 +51,22 @@ public sealed class MessageCodecTests
             .Select(i => new KeyValuePair<string, ulong>($"n{i}", 1)));
 
         Assert.Throws<ArgumentException>(() => MessageCodec.EncodeFrame(new Ack(5, vector)));
+    }
+
+    [Fact]
+    public void EncodeFrame_LargestOfferAndDeltaChunk_FitTheSmallestFrameLimit()
+    {
+        var path = string.Join('/', Enumerable.Repeat(new string('p', 254), 17))[..SyncPath.MaxBytes].TrimEnd('/');
+        var vector = VersionVector.From(Enumerable.Range(0, ProtocolLimits.MaxVersionVectorEntries)
+            .Select(i => new KeyValuePair<string, ulong>($"{new string('n', 248)}-{i:D4}", ulong.MaxValue)));
+        var entry = new WireEntry(SyncPath.Parse(path), FileSystem.EntryType.File, ProtocolLimits.MaxInlineData, long.MinValue, -1, -1, -1,
+            null, new byte[32], vector, false, long.MaxValue);
+
+        var offer = MessageCodec.EncodeFrame(new Offer(ulong.MaxValue, entry, new byte[ProtocolLimits.MaxInlineData]));
+        var chunk = MessageCodec.EncodeFrame(new DeltaChunk(ulong.MaxValue, new byte[DeltaLimits.MaxChunkLength]));
+
+        Assert.InRange(offer.Length - 4, 1, ProtocolLimits.MinMaxFrameLength);
+        Assert.InRange(chunk.Length - 4, 1, ProtocolLimits.MinMaxFrameLength);
     }
 
     [Fact]
