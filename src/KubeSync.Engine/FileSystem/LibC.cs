@@ -17,6 +17,10 @@ internal static unsafe partial class LibC
     public const uint StatxBasicStats = 0x07ff;
 
     public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
+    public const int OCreat = 0x40;
+    public const int OExcl = 0x80;
+    public const int AtRemoveDir = 0x200;
     public const int ONonBlock = 0x800;
     public const int ODirectory = 0x10000;
     public const int ONoFollow = 0x20000;
@@ -29,6 +33,9 @@ internal static unsafe partial class LibC
     public const int ELOOP = 40;
     public const int EPERM = 1;
     public const int EMFILE = 24;
+    public const int EEXIST = 17;
+    public const int ENOTEMPTY = 39;
+    public const int EISDIR = 21;
 
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
@@ -50,6 +57,36 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "closedir", SetLastError = true)]
     public static partial int CloseDir(nint dir);
+
+    [LibraryImport(Lib, EntryPoint = "mkdirat", SetLastError = true)]
+    public static partial int MkdirAt(int dirfd, byte* path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "renameat", SetLastError = true)]
+    public static partial int RenameAt(int olddirfd, byte* oldpath, int newdirfd, byte* newpath);
+
+    [LibraryImport(Lib, EntryPoint = "unlinkat", SetLastError = true)]
+    public static partial int UnlinkAt(int dirfd, byte* path, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "symlinkat", SetLastError = true)]
+    public static partial int SymlinkAt(byte* target, int newdirfd, byte* linkpath);
+
+    [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int Fsync(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "fchownat", SetLastError = true)]
+    public static partial int FchownAt(int dirfd, byte* path, int uid, int gid, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "fchmodat", SetLastError = true)]
+    public static partial int FchmodAt(int dirfd, byte* path, int mode, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "utimensat", SetLastError = true)]
+    public static partial int UtimensAt(int dirfd, byte* path, long* times, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true)]
+    public static partial int Link(byte* oldpath, byte* newpath);
 
     [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buffer, nint size);

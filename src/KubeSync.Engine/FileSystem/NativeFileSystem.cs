@@ -137,6 +137,16 @@ public static unsafe class NativeFileSystem
         }
     }
 
+    /// <summary>Hard-links <paramref name="existing"/> as <paramref name="newPath"/>; false when the file system cannot (another device, no links).</summary>
+    public static bool TryHardLink(string existing, string newPath)
+    {
+        fixed (byte* o = Encoding.UTF8.GetBytes(existing + "\0"))
+        fixed (byte* n = Encoding.UTF8.GetBytes(newPath + "\0"))
+        {
+            return LibC.Link(o, n) == 0;
+        }
+    }
+
     /// <summary>Closes a descriptor from <see cref="TryOpenDirectory"/>.</summary>
     public static void Close(int fd) => LibC.Close(fd);
 

@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using System.Text;
+
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.State;
+
+using Microsoft.Win32.SafeHandles;
+
+namespace KubeSync.Engine.Applying;
+
+/// <summary>
+/// Puts received entries on disk atomically (DESIGN 3.5): a temp file in the target's directory, fsync, mode,
+/// owner and mtime, a backup of the old file, rename over the old one, fsync of the directory. Directories on
+/// the way are opened one segment at a time without following symlinks, so nothing outside the root is ever
+/// written. A crash at any point leaves the old file or the new one, and at worst a <c>.kubesync-*.tmp</c> file
+/// that the next apply in that directory does not collide with.
+/// </summary>
+public sealed class FileApplier
+{
+    /// <summary>Prefix of temp files; the scanner's rules should exclude <c>.kubesync-*.tmp</c> (the default <c>.*</c> exclude does).</summary>
+    public const string TempPrefix = ".kubesync-";
+
+    private readonly string _root;
+    private readonly BackupStore? _backups;
+    private readonly IgnoredMetadata _ignore;
+
+    public FileApplier(string root, BackupStore? backups, IgnoredMetadata ignore)
+    {
+        _root = root;
+        _backups = backups;
+        _ignore = ignore;
+    }
+
+    /// <summary>Only root can give files away; an unprivileged member keeps its own uid and gid.</summary>
+    private static bool Chown => Environment.IsPrivilegedProcess;
+
+    /// <summary>Writes a regular file whose content <paramref name="writeContent"/> streams, if it hashes to <paramref name="sha256"/>.</summary>
+    public async Task<ApplyResult> WriteFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    {
+        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
+        if (dir is null)
+        {
+            return new ApplyResult(outcome, null, reason);
+        }
+
+        var name = Encoding.UTF8.GetBytes(path.Name);
+        var temp = TempName();
+        var rc = OpenTemp(dir, temp, out var handle);
+        if (rc != 0)
+        {
+            return ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        var keep = false;
+        try
+        {
+            byte[] hash;
+            using (handle)
+            using (var file = new FileStream(handle, FileAccess.Write, bufferSize: 0))
+            using (var hashing = new HashingWriteStream(new BufferedStream(file, 128 * 1024)))
+            {
+                await writeContent(hashing, cancellationToken);
+                await hashing.FlushAsync(cancellationToken);
+                file.Flush(flushToDisk: true);
+                hash = hashing.GetHash();
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(hash, sha256))
+            {
+                return new ApplyResult(ApplyOutcome.HashMismatch, null, $"{path}: received content hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(sha256)[..Math.Min(12, sha256.Length * 2)]}");
+            }
+
+            var result = Replace(dir, path, name, temp, meta, isSymlink: false);
+            keep = result.Outcome == ApplyOutcome.Applied;
+            return result;
+        }
+        finally
+        {
+            if (!keep)
+            {
+                _ = dir.Unlink(temp, directory: false);
+            }
+        }
+    }
+
+    /// <summary>Creates a symlink (never following an existing one), replacing what is at the path unless it is a directory.</summary>
+    public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta)
+    {
+        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
+        if (dir is null)
+        {
+            return new ApplyResult(outcome, null, reason);
+        }
+
+        var temp = TempName();
+        var rc = dir.Symlink(target, temp);
+        if (rc != 0)
+        {
+            return ApplyResult.Failed($"cannot create symlink {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        var result = Replace(dir, path, Encoding.UTF8.GetBytes(path.Name), temp, meta, isSymlink: true);
+        if (result.Outcome != ApplyOutcome.Applied)
+        {
+            _ = dir.Unlink(temp, directory: false);
+        }
+
+        return result;
+    }
+
+    /// <summary>Creates a directory (and missing parents), or updates the mode of an existing one.</summary>
+    public ApplyResult CreateDirectory(SyncPath path, FileMetadata meta)
+    {
+        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
+        if (dir is null)
+        {
+            return new ApplyResult(outcome, null, reason);
+        }
+
+        var name = Encoding.UTF8.GetBytes(path.Name);
+        var rc = dir.MakeDirectory(name, meta.Mode & 0xFFF);
+        if (rc == LibC.EEXIST && dir.Stat(name, out var existing) == 0 && existing.Type != EntryType.Directory)
+        {
+            return ApplyResult.Failed($"{path}: a {existing.Type.ToString().ToLowerInvariant()} is in the way of a directory");
+        }
+
+        if (rc is not 0 and not LibC.EEXIST)
+        {
+            return ApplyResult.Failed($"cannot create directory {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        rc = dir.SetMetadata(name, meta, isSymlink: false, Chown);
+        dir.Sync();
+        return rc == 0 && dir.Stat(name, out var stat) == 0
+            ? ApplyResult.Applied(stat)
+            : ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
+    }
+
+    /// <summary>Removes what is at the path (a directory only when empty); already gone counts as done.</summary>
+    public ApplyResult Delete(SyncPath path)
+    {
+        using var dir = ConfinedDirectory.OpenParent(_root, path, create: false, out var outcome, out var missing, out var reason);
+        if (dir is null)
+        {
+            return missing ? ApplyResult.Gone() : new ApplyResult(outcome, null, reason);
+        }
+
+        var name = Encoding.UTF8.GetBytes(path.Name);
+        var rc = dir.Stat(name, out var stat);
+        if (rc == LibC.ENOENT)
+        {
+            return ApplyResult.Gone();
+        }
+
+        if (stat.Type == EntryType.File)
+        {
+            _backups?.Keep(path, Path.Combine(_root, path.Value));
+        }
+
+        rc = dir.Unlink(name, directory: stat.Type == EntryType.Directory);
+        if (rc == LibC.ENOTEMPTY)
+        {
+            return ApplyResult.Failed($"{path}: directory not empty (it holds files the group does not know); left in place");
+        }
+
+        if (rc is not 0 and not LibC.ENOENT)
+        {
+            return ApplyResult.Failed($"cannot delete {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        dir.Sync();
+        return ApplyResult.Gone();
+    }
+
+    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink)
+    {
+        var owner = meta with
+        {
+            Uid = (_ignore & IgnoredMetadata.Uid) != 0 ? -1 : meta.Uid,
+            Gid = (_ignore & IgnoredMetadata.Gid) != 0 ? -1 : meta.Gid,
+        };
+        var rc = dir.SetMetadata(temp, owner, isSymlink, Chown);
+        if (rc != 0)
+        {
+            return ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        if (dir.Stat(name, out var existing) == 0)
+        {
+            if (existing.Type == EntryType.Directory)
+            {
+                return ApplyResult.Failed($"{path}: a directory is in the way");
+            }
+
+            if (existing.Type == EntryType.File)
+            {
+                _backups?.Keep(path, Path.Combine(_root, path.Value));
+            }
+        }
+
+        rc = dir.Rename(temp, name);
+        if (rc != 0)
+        {
+            return ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        dir.Sync();
+        return dir.Stat(name, out var stat) == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"{path} vanished right after it was written");
+    }
+
+    private static byte[] TempName() => Encoding.ASCII.GetBytes($"{TempPrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
+
+    private static unsafe int OpenTemp(ConfinedDirectory dir, byte[] name, out SafeFileHandle handle)
+    {
+        var z = new byte[name.Length + 1];
+        name.CopyTo(z, 0);
+        int fd;
+        fixed (byte* p = z)
+        {
+            fd = LibC.OpenAt(dir.Fd, p, LibC.OWrOnly | LibC.OCreat | LibC.OExcl | LibC.ONoFollow | LibC.OCloExec, 0x180);
+        }
+
+        handle = new SafeFileHandle(fd, ownsHandle: fd >= 0);
+        return fd < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+    }
+}
