@@ -17,8 +17,12 @@ public sealed class BackupStore
     /// <summary>The backup file of generation <paramref name="generation"/> (1 = newest) of <paramref name="path"/>.</summary>
     public string PathOf(SyncPath path, int generation) => Path.Combine(_config.Directory, $"{path.Value}.{generation}");
 
-    /// <summary>Copies the current content of <paramref name="fullPath"/> into generation 1 after rotating the older ones.</summary>
-    public void Keep(SyncPath path, string fullPath)
+    /// <summary>
+    /// Keeps the current content of entry <paramref name="name"/> of the (root-confined) directory <paramref name="dirFd"/>
+    /// as generation 1 of <paramref name="path"/>, after rotating the older ones. The entry is reached through the
+    /// descriptor, never by a path string, so a symlink swapped into the tree cannot make the backup read outside it.
+    /// </summary>
+    public void Keep(SyncPath path, int dirFd, byte[] name)
     {
         var newest = PathOf(path, 1);
         Directory.CreateDirectory(Path.GetDirectoryName(newest)!);
@@ -34,9 +38,22 @@ public sealed class BackupStore
 
         // A hard link shares the old content without copying it; the rename that follows replaces only the name
         // in the tree. Another file system (or a link-less one) gets a copy.
-        if (!FileSystem.NativeFileSystem.TryHardLink(fullPath, newest))
+        if (FileSystem.NativeFileSystem.TryHardLink(dirFd, name, newest))
         {
-            File.Copy(fullPath, newest, overwrite: true);
+            return;
+        }
+
+        var rc = FileSystem.NativeFileSystem.TryOpenReadAt(dirFd, name, out var handle);
+        using (handle)
+        {
+            if (rc != 0)
+            {
+                throw new IOException($"cannot back up {path}: {FileSystem.NativeFileSystem.Describe(rc)}");
+            }
+
+            using var source = new FileStream(handle, FileAccess.Read);
+            using var target = new FileStream(newest, FileMode.Create, FileAccess.Write);
+            source.CopyTo(target);
         }
     }
 }

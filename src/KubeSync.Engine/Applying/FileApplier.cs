@@ -155,7 +155,7 @@ public sealed class FileApplier
 
         if (stat.Type == EntryType.File)
         {
-            _backups?.Keep(path, Path.Combine(_root, path.Value));
+            _backups?.Keep(path, dir.Fd, name);
         }
 
         rc = dir.Unlink(name, directory: stat.Type == EntryType.Directory);
@@ -195,7 +195,7 @@ public sealed class FileApplier
 
             if (existing.Type == EntryType.File)
             {
-                _backups?.Keep(path, Path.Combine(_root, path.Value));
+                _backups?.Keep(path, dir.Fd, name);
             }
         }
 

@@ -85,8 +85,8 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "utimensat", SetLastError = true)]
     public static partial int UtimensAt(int dirfd, byte* path, long* times, int flags);
 
-    [LibraryImport(Lib, EntryPoint = "link", SetLastError = true)]
-    public static partial int Link(byte* oldpath, byte* newpath);
+    [LibraryImport(Lib, EntryPoint = "linkat", SetLastError = true)]
+    public static partial int LinkAt(int olddirfd, byte* oldpath, int newdirfd, byte* newpath, int flags);
 
     [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buffer, nint size);

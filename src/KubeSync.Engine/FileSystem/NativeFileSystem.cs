@@ -137,14 +137,28 @@ public static unsafe class NativeFileSystem
         }
     }
 
-    /// <summary>Hard-links <paramref name="existing"/> as <paramref name="newPath"/>; false when the file system cannot (another device, no links).</summary>
-    public static bool TryHardLink(string existing, string newPath)
+    /// <summary>
+    /// Hard-links the entry <paramref name="name"/> of directory <paramref name="dirFd"/> as <paramref name="newPath"/>
+    /// (linkat without following a symlink); false when the file system cannot (another device, no links).
+    /// </summary>
+    public static bool TryHardLink(int dirFd, ReadOnlySpan<byte> name, string newPath)
     {
-        fixed (byte* o = Encoding.UTF8.GetBytes(existing + "\0"))
+        Span<byte> z = stackalloc byte[name.Length + 1];
+        name.CopyTo(z);
+        z[^1] = 0;
+        fixed (byte* o = z)
         fixed (byte* n = Encoding.UTF8.GetBytes(newPath + "\0"))
         {
-            return LibC.Link(o, n) == 0;
+            return LibC.LinkAt(dirFd, o, LibC.AtFdCwd, n, 0) == 0;
         }
+    }
+
+    /// <summary>Opens the entry <paramref name="name"/> of directory <paramref name="dirFd"/> for reading, refusing a symlink.</summary>
+    public static int TryOpenReadAt(int dirFd, ReadOnlySpan<byte> name, out Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        var rc = TryOpenAt(dirFd, name, LibC.ORdOnly | LibC.ONoFollow | LibC.OCloExec | LibC.ONonBlock | LibC.ONoCtty, out var fd);
+        handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(rc == 0 ? fd : -1, ownsHandle: rc == 0);
+        return rc;
     }
 
     /// <summary>Closes a descriptor from <see cref="TryOpenDirectory"/>.</summary>
