@@ -103,16 +103,30 @@ public sealed class SyncPath : IEquatable<SyncPath>, IComparable<SyncPath>
     }
 
     /// <summary>Appends a directory entry name to <paramref name="parent"/> (or makes a top-level path when it is null).</summary>
+    /// <remarks>Only the new segment is validated: the parent already is. The tree walker calls this for every entry.</remarks>
     public static bool TryCombine(SyncPath? parent, string name, [NotNullWhen(true)] out SyncPath? path, [NotNullWhen(false)] out string? error)
     {
+        path = null;
         if (name.Contains('/'))
         {
-            path = null;
             error = "a name cannot contain '/'";
             return false;
         }
 
-        return TryParse(parent is null ? name : parent.Value + "/" + name, out path, out error);
+        error = ValidateSegment(name, 0, name.Length, out var bytes);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        if (parent is not null && Encoding.UTF8.GetByteCount(parent.Value) + 1 + bytes > MaxBytes)
+        {
+            error = $"longer than {MaxBytes} bytes";
+            return false;
+        }
+
+        path = new SyncPath(parent is null ? name : string.Concat(parent.Value, "/", name));
+        return true;
     }
 
     /// <summary>True when this path is a proper ancestor of <paramref name="other"/>.</summary>
@@ -170,48 +184,62 @@ public sealed class SyncPath : IEquatable<SyncPath>, IComparable<SyncPath>
             return "trailing '/'";
         }
 
-        var totalBytes = 0;
-        var segmentStart = 0;
-        for (var i = 0; i <= text.Length; i++)
+        var totalBytes = -1;
+        var start = 0;
+        while (start <= text.Length)
         {
-            if (i < text.Length && text[i] != '/')
+            var end = text.IndexOf('/', start);
+            end = end < 0 ? text.Length : end;
+            var error = ValidateSegment(text, start, end, out var bytes);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            totalBytes += bytes + 1;
+            start = end + 1;
+        }
+
+        return totalBytes > MaxBytes ? $"longer than {MaxBytes} bytes" : null;
+    }
+
+    /// <summary>Checks <c>text[start..end]</c> as one segment and counts its UTF-8 bytes.</summary>
+    private static string? ValidateSegment(string text, int start, int end, out int bytes)
+    {
+        bytes = 0;
+        var segment = text.AsSpan(start, end - start);
+        if (segment.IsEmpty)
+        {
+            return "empty segment ('//')";
+        }
+
+        if (segment is ".")
+        {
+            return "'.' segment";
+        }
+
+        if (segment is "..")
+        {
+            return "'..' segment";
+        }
+
+        for (var i = start; i < end; i++)
+        {
+            var c = text[i];
+            if (c >= 0x80 || c < 0x20 || c == 0x7F)
             {
                 var error = ValidateChar(text, i);
                 if (error is not null)
                 {
                     return error;
                 }
-
-                continue;
             }
 
-            var segment = text.AsSpan(segmentStart, i - segmentStart);
-            if (segment.IsEmpty)
-            {
-                return "empty segment ('//')";
-            }
-
-            if (segment is ".")
-            {
-                return "'.' segment";
-            }
-
-            if (segment is "..")
-            {
-                return "'..' segment";
-            }
-
-            var bytes = Encoding.UTF8.GetByteCount(segment);
-            if (bytes > MaxSegmentBytes)
-            {
-                return $"segment longer than {MaxSegmentBytes} bytes";
-            }
-
-            totalBytes += bytes + 1;
-            segmentStart = i + 1;
+            // UTF-8 length: a surrogate pair is 4 bytes, counted 2 for each half.
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : char.IsSurrogate(c) ? 2 : 3;
         }
 
-        return totalBytes - 1 > MaxBytes ? $"longer than {MaxBytes} bytes" : null;
+        return bytes > MaxSegmentBytes ? $"segment longer than {MaxSegmentBytes} bytes" : null;
     }
 
     private static string? ValidateChar(string text, int i)

@@ -122,6 +122,32 @@ public class SyncPathTests
         Assert.Equal("a/b", combined.Value);
     }
 
+    /// <summary>Property: the walker's fast path (validate only the new segment) agrees with validating the whole path.</summary>
+    [Fact]
+    public void TryCombine_RandomNames_AgreesWithFullValidation()
+    {
+        var random = new Random(99);
+        const string alphabet = "ab.\\\0\n\u00e9\uD83D\uDE00\uFFFD\u0085 ";
+        var parents = new[] { null, SyncPath.Parse("etc"), SyncPath.Parse(string.Join('/', Enumerable.Repeat(new string('p', 250), 16))) };
+        for (var i = 0; i < 20000; i++)
+        {
+            var name = new string(Enumerable.Range(0, random.Next(0, 8)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            if (random.Next(50) == 0)
+            {
+                name = new string('n', random.Next(200, 300));
+            }
+
+            var parent = parents[random.Next(parents.Length)];
+            var full = parent is null ? name : parent.Value + "/" + name;
+            var combined = SyncPath.TryCombine(parent, name, out var path, out _);
+            Assert.Equal(SyncPath.TryParse(full, out var parsed, out _) && !name.Contains('/'), combined);
+            if (combined)
+            {
+                Assert.Equal(parsed, path);
+            }
+        }
+    }
+
     [Fact]
     public void Parse_Invalid_ThrowsFormatExceptionWithEscapedInput()
     {
