@@ -9,7 +9,7 @@ namespace KubeSync.Engine.State;
 /// One write transaction (BEGIN IMMEDIATE) on the state store. Rows are read back inside the transaction before
 /// they are changed, so a batch is correct whoever else (the CLI, the daemon) wrote since the caller looked.
 /// </summary>
-public sealed class StateBatch : IDisposable
+public sealed partial class StateBatch : IDisposable
 {
     private readonly StateStore _store;
     private readonly SqliteConnection _connection;

@@ -82,6 +82,23 @@ public sealed partial class StateStore
         }
     }
 
+    /// <summary>Rows changed after <paramref name="sinceSeq"/> (tombstones included), in seq order: what a peer's incremental index request gets.</summary>
+    public IReadOnlyList<FileRecord> ReadChangesSince(long sinceSeq, int limit)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = $"SELECT {FileColumns} FROM files WHERE seq > $s ORDER BY seq LIMIT $n";
+        cmd.Parameters.AddWithValue("$s", sinceSeq);
+        cmd.Parameters.AddWithValue("$n", limit);
+        using var r = cmd.ExecuteReader();
+        var result = new List<FileRecord>();
+        while (r.Read())
+        {
+            result.Add(ReadRecord(r));
+        }
+
+        return result;
+    }
+
     /// <summary>Dirty marks, oldest first, with peer names.</summary>
     public IReadOnlyList<DirtyEntry> ReadDirty()
     {

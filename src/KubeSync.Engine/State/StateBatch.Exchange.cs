@@ -1,0 +1,78 @@
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Paths;
+
+namespace KubeSync.Engine.State;
+
+/// <summary>What the peer sessions record: received versions, confirmations, conflicts, how far a peer's index was read.</summary>
+public sealed partial class StateBatch
+{
+    /// <summary>
+    /// Records a version received from <paramref name="fromPeer"/> and applied (or, for a deletion, carried out):
+    /// <paramref name="onDisk"/> is the stat the applier returned, so the next scan sees no local change. The row
+    /// gets a new local seq (peers reading our index learn of it); the sender is owed nothing for it, every other
+    /// peer is, until it confirms.
+    /// </summary>
+    public FileRecord RecordReceived(SyncPath path, EntryType type, VersionVector version, bool deleted, byte[]? hash, string? linkTarget, FileStat? onDisk, string fromPeer)
+    {
+        var stat = onDisk ?? default;
+        var row = new FileRecord(
+            path, type, deleted ? 0 : stat.Size, stat.MtimeNs, stat.Permissions, stat.Uid, stat.Gid, stat.Inode,
+            deleted ? null : linkTarget, deleted ? null : hash, version, _nextSeq++, deleted, Racy: false);
+        Upsert(row, version, row.Seq);
+        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        _markDirty.Parameters["$path"].Value = path.Value;
+        _markDirty.Parameters["$now"].Value = _now;
+        _markDirty.ExecuteNonQuery();
+        DeleteDirty(path, fromPeer);
+        return row;
+    }
+
+    /// <summary>
+    /// <paramref name="peer"/> says it has <paramref name="theirVersion"/> of the path: if that includes ours, the
+    /// peer owes us nothing and we owe it nothing there. Returns whether a dirty mark was cleared.
+    /// </summary>
+    public bool Confirm(SyncPath path, string peer, VersionVector theirVersion)
+    {
+        var ours = Get(path);
+        if (ours is null || ours.Version.Compare(theirVersion) is not (VersionOrder.Equal or VersionOrder.DominatedBy))
+        {
+            return false;
+        }
+
+        return DeleteDirty(path, peer) > 0;
+    }
+
+    /// <summary>Records (or updates) a conflict with <paramref name="peer"/>'s concurrent version.</summary>
+    public void RecordConflict(SyncPath path, string peer, VersionVector theirVersion, byte[]? theirHash)
+    {
+        using var cmd = Command(
+            """
+            INSERT INTO conflicts(path, peer, their_version, their_hash, detected_at) VALUES($p, $n, $v, $h, $t)
+            ON CONFLICT(path, peer) DO UPDATE SET their_version = excluded.their_version, their_hash = excluded.their_hash
+            """);
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        cmd.Parameters.AddWithValue("$v", VersionVectorCodec.Encode(theirVersion, n => _store.NodeId(n, _tx)));
+        cmd.Parameters.AddWithValue("$h", (object?)theirHash ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$t", _now);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Remembers how far <paramref name="peer"/>'s index has been read, and that it was seen now.</summary>
+    public void SetPeerProgress(string peer, long theirSeqSeen)
+    {
+        using var cmd = Command("UPDATE peers SET their_seq_seen = max(their_seq_seen, $s), last_seen = $t, state = 'known' WHERE node = $n");
+        cmd.Parameters.AddWithValue("$s", theirSeqSeen);
+        cmd.Parameters.AddWithValue("$t", _now);
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        cmd.ExecuteNonQuery();
+    }
+
+    private int DeleteDirty(SyncPath path, string peer)
+    {
+        using var cmd = Command("DELETE FROM dirty WHERE path = $p AND peer = $n");
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        return cmd.ExecuteNonQuery();
+    }
+}

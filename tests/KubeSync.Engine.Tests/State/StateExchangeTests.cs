@@ -1,0 +1,119 @@
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.State;
+using KubeSync.Testing;
+
+namespace KubeSync.Engine.Tests.State;
+
+/// <summary>The store primitives the peer sessions use for the index exchange.</summary>
+public sealed class StateExchangeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly StateStore _store;
+
+    public StateExchangeTests()
+    {
+        _store = StateStore.Open(_dir.Combine("state.db"), "web-0", "web");
+        Batch(b => b.EnsurePeers([("web-1", null), ("web-2", null)]));
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _dir.Dispose();
+    }
+
+    private T Batch<T>(Func<StateBatch, T> work)
+    {
+        using var batch = _store.BeginBatch();
+        var result = work(batch);
+        batch.Commit();
+        return result;
+    }
+
+    private static readonly SyncPath A = SyncPath.Parse("a.conf");
+
+    private static FileStat Stat(long size) => new(EntryType.File, size, 5_000_000_000, 0x81A4, 0, 0, 42, 1);
+
+    [Fact]
+    public void RecordReceived_FromPeer_OwedToOthersNotToTheSender()
+    {
+        var row = Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:3"), false, new byte[32], null, Stat(10), "web-1"));
+
+        Assert.Equal("web-1:3", row.Version.ToString());
+        Assert.Equal(42, _store.Get(A)!.Inode);
+        Assert.Equal(["web-2"], _store.ReadDirty().Select(d => d.Peer));
+        Assert.Equal(row.Seq, _store.LastSeq);
+    }
+
+    [Fact]
+    public void RecordReceived_Deletion_IsATombstone()
+    {
+        Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:1"), false, new byte[32], null, Stat(10), "web-1"));
+        var gone = Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:2"), true, null, null, null, "web-1"));
+        Assert.True(gone.Deleted);
+        Assert.Null(_store.Get(A)!.Hash);
+    }
+
+    [Fact]
+    public void Confirm_PeerHasOursOrNewer_ClearsItsDirtyMarkOnly()
+    {
+        Batch(b => b.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true));
+        Assert.Equal(2, _store.ReadDirty().Count);
+
+        Assert.False(Batch(b => b.Confirm(A, "web-1", VersionVector.Empty)));
+        Assert.False(Batch(b => b.Confirm(A, "web-1", VersionVector.Parse("web-1:1"))));
+        Assert.True(Batch(b => b.Confirm(A, "web-1", VersionVector.Parse("web-0:1"))));
+        Assert.True(Batch(b => b.Confirm(A, "web-2", VersionVector.Parse("web-0:1,web-2:4"))));
+        Assert.Empty(_store.ReadDirty());
+    }
+
+    [Fact]
+    public void ReadChangesSince_ReturnsRowsAfterTheSeqInOrder()
+    {
+        Batch(b =>
+        {
+            foreach (var name in new[] { "c", "a", "b" })
+            {
+                b.RecordLocal(new LocalObservation(SyncPath.Parse(name), Stat(1), new byte[32], null, false), markDirty: false);
+            }
+
+            return 0;
+        });
+
+        Assert.Equal(["c", "a", "b"], _store.ReadChangesSince(0, 10).Select(r => r.Path.Value));
+        Assert.Equal(["b"], _store.ReadChangesSince(2, 10).Select(r => r.Path.Value));
+        Assert.Equal(["c", "a"], _store.ReadChangesSince(0, 2).Select(r => r.Path.Value));
+    }
+
+    [Fact]
+    public void RecordConflict_ThenReceiveResolution_ConflictCleared()
+    {
+        Batch(b => b.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true));
+        Batch(b =>
+        {
+            b.RecordConflict(A, "web-1", VersionVector.Parse("web-1:1"), new byte[32]);
+            b.RecordConflict(A, "web-1", VersionVector.Parse("web-1:2"), null);
+            return 0;
+        });
+        var conflict = Assert.Single(_store.ReadConflicts());
+        Assert.Equal("web-1:2", conflict.TheirVersion.ToString());
+
+        Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-0:1,web-1:3"), false, new byte[32], null, Stat(2), "web-1"));
+        Assert.Empty(_store.ReadConflicts());
+    }
+
+    [Fact]
+    public void SetPeerProgress_OnlyMovesForward()
+    {
+        Batch(b =>
+        {
+            b.SetPeerProgress("web-1", 50);
+            b.SetPeerProgress("web-1", 20);
+            return 0;
+        });
+        var peer = _store.ReadPeers().Single(p => p.Node == "web-1");
+        Assert.Equal(50, peer.TheirSeqSeen);
+        Assert.NotNull(peer.LastSeenUnixMs);
+    }
+}
