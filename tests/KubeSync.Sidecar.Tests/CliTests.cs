@@ -39,6 +39,7 @@ public sealed class CliTests : IDisposable
     [InlineData("force")]
     [InlineData("keygen")]
     [InlineData("demo")]
+    [InlineData("cert")]
     public async Task Help_EveryVerb_DescribesItself(string verb)
     {
         var r = await KubeSyncProcess.RunAsync([verb, "--help"]);
@@ -162,6 +163,28 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, (await KubeSyncProcess.RunAsync(["keygen", "--force", key])).ExitCode);
         Assert.NotEqual(first, File.ReadAllText(key).Trim());
+    }
+
+    [Fact]
+    public async Task Cert_TwoRuns_OneCaAndMemberCertsThatValidate()
+    {
+        var certs = _dir.Combine("certs");
+        var first = await KubeSyncProcess.RunAsync(["cert", certs, "--group", "web", "--node", "web-0", "--node", "web-1"]);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var again = await KubeSyncProcess.RunAsync(["cert", certs, "--group", "web", "--node", "web-2", "--ip", "10.0.0.7"]);
+        Assert.Contains("reused the group CA", again.Stdout);
+
+        using var ca = await KubeSync.Engine.Security.CertificateFiles.LoadCertificateAsync(Path.Combine(certs, "ca.crt"), CancellationToken.None);
+        var validator = new KubeSync.Engine.Security.MemberCertificateValidator(ca, TimeProvider.System);
+        foreach (var node in new[] { "web-0", "web-1", "web-2" })
+        {
+            using var member = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(certs, node, "tls.crt"), Path.Combine(certs, node, "tls.key"));
+            Assert.True(validator.Validate(member).IsValid, node);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(certs, node, "tls.key")));
+        }
+
+        var bad = await KubeSyncProcess.RunAsync(["cert", certs, "--group", "web", "--node", "x", "--ip", "nope"]);
+        Assert.Equal(64, bad.ExitCode);
     }
 
     [Fact]

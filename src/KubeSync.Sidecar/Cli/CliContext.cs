@@ -55,12 +55,16 @@ internal sealed class CliContext
     public ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Runs a verb, turning the expected failures into one line on stderr and an exit code.</summary>
-    public static int Run(ParseResult parse, Func<CliContext, int> verb)
+    public static int Run(ParseResult parse, Func<CliContext, int> verb) =>
+        RunAsync(parse, ctx => Task.FromResult(verb(ctx))).GetAwaiter().GetResult();
+
+    /// <summary>Runs an asynchronous verb, turning the expected failures into one line on stderr and an exit code.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<CliContext, Task<int>> verb)
     {
         var context = new CliContext(parse, Console.Out, Console.Error, System.Environment.GetEnvironmentVariables());
         try
         {
-            return verb(context);
+            return await verb(context);
         }
         catch (ConfigException ex)
         {

@@ -17,6 +17,7 @@ internal static class KubeSyncCli
             DirtyCommand.Create(),
             ForceCommand.Create(),
             KeygenCommand.Create(),
+            CertCommand.Create(),
             DemoCommand.Create(),
         };
         return root;
