@@ -70,9 +70,14 @@ public sealed class LocalGroup : IDisposable
         var store = StateStore.Open(Path.Combine(group.StateDir, DatabaseFileName), config.Node, group.Name, time);
         try
         {
-            using var batch = store.BeginBatch();
-            batch.EnsurePeers(group.Peers.Static.Select(p => (p.Node, (string?)$"{p.Host}:{p.Port}")));
-            batch.Commit();
+            var wanted = group.Peers.Static.Select(p => (p.Node, (string?)$"{p.Host}:{p.Port}")).ToList();
+            var known = store.ReadPeers().Select(p => (p.Node, p.Address)).ToHashSet();
+            if (!wanted.All(known.Contains))
+            {
+                using var batch = store.BeginBatch();
+                batch.EnsurePeers(wanted);
+                batch.Commit();
+            }
         }
         catch
         {

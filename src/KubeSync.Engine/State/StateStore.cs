@@ -151,6 +151,13 @@ public sealed partial class StateStore : IDisposable
 
     private void CheckIdentity(string group)
     {
+        // Most opens find everything as it was: read first, and write (a transaction) only when something is new.
+        var (knownGroup, knownNode) = (GetMeta("group"), GetMeta("node"));
+        if (knownGroup == group && knownNode == Node)
+        {
+            return;
+        }
+
         using var tx = _connection.BeginTransaction();
         var storedGroup = GetMeta("group", tx);
         if (storedGroup is not null && storedGroup != group)
