@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+
+using KubeSync.Kubernetes.Resources;
+
+namespace KubeSync.Kubernetes.Rest;
+
+/// <summary>
+/// Calls on one resource (<c>pods</c>, <c>leases</c>, ...). A null namespace means the client's default
+/// namespace for single objects and all namespaces for lists and watches; cluster-scoped kinds ignore it.
+/// </summary>
+public sealed partial class ResourceClient<T>
+    where T : KubeObject
+{
+    private readonly KubeApiClient _api;
+
+    internal ResourceClient(KubeApiClient api, ResourceType<T> type)
+    {
+        _api = api;
+        Type = type;
+    }
+
+    public ResourceType<T> Type { get; }
+
+    private ResourceKind Kind => Type.Kind;
+
+    /// <summary>The object; <see cref="KubeNotFoundException"/> when it does not exist.</summary>
+    public Task<T> GetAsync(string? ns, string name, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, ObjectPath(ns, name), null, Type.TypeInfo, cancellationToken);
+
+    /// <summary>The object, or null when it does not exist.</summary>
+    public async Task<T?> FindAsync(string? ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetAsync(ns, name, cancellationToken);
+        }
+        catch (KubeNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One page; pass <see cref="ListMeta.Continue"/> back in <see cref="ListOptions.Continue"/> for the next.</summary>
+    public Task<KubeList<T>> ListAsync(string? ns, ListOptions? options, CancellationToken cancellationToken)
+    {
+        options ??= new ListOptions();
+        var path = ResourcePaths.WithQuery(
+            ResourcePaths.For(Kind, ns),
+            ("labelSelector", options.LabelSelector),
+            ("fieldSelector", options.FieldSelector),
+            ("limit", options.Limit > 0 ? options.Limit.ToString() : null),
+            ("continue", options.Continue));
+        return SendAsync(HttpMethod.Get, path, null, Type.ListTypeInfo, cancellationToken);
+    }
+
+    /// <summary>Every page, fetched <paramref name="pageSize"/> at a time; the result carries the last page's list metadata.</summary>
+    public async Task<KubeList<T>> ListAllAsync(string? ns, ListOptions? options, CancellationToken cancellationToken, int pageSize = 500)
+    {
+        options = (options ?? new ListOptions()) with { Limit = pageSize, Continue = null };
+        var all = new List<T>();
+        while (true)
+        {
+            var page = await ListAsync(ns, options, cancellationToken);
+            all.AddRange(page.Items);
+            if (string.IsNullOrEmpty(page.Metadata.Continue))
+            {
+                page.Items = all;
+                return page;
+            }
+
+            options = options with { Continue = page.Metadata.Continue };
+        }
+    }
+
+    /// <summary>Creates <paramref name="obj"/>; <see cref="KubeAlreadyExistsException"/> when the name is taken.</summary>
+    public Task<T> CreateAsync(T obj, CancellationToken cancellationToken, string? fieldManager = null)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var path = ResourcePaths.WithQuery(ResourcePaths.For(Kind, Namespace(obj.Metadata.Namespace)), ("fieldManager", fieldManager));
+        return SendAsync(HttpMethod.Post, path, JsonBody(obj, "application/json"), Type.TypeInfo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the object. Its <c>metadata.resourceVersion</c> is the precondition: a stale one gives
+    /// <see cref="KubeConflictException"/>.
+    /// </summary>
+    public Task<T> ReplaceAsync(T obj, CancellationToken cancellationToken) => ReplaceAsync(obj, null, cancellationToken);
+
+    /// <summary>Replaces the status subresource only.</summary>
+    public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken) => ReplaceAsync(obj, "status", cancellationToken);
+
+    /// <summary>Deletes the object; false when it did not exist.</summary>
+    public async Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Delete, _api.UriFor(ObjectPath(ns, name)));
+            using var response = await _api.SendAsync(request, streaming: false, cancellationToken);
+            return true;
+        }
+        catch (KubeNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A merge, JSON or strategic merge patch.</summary>
+    public Task<T> PatchAsync(string? ns, string name, PatchType type, JsonNode patch, CancellationToken cancellationToken, string? subresource = null)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var mediaType = type switch
+        {
+            PatchType.Merge => "application/merge-patch+json",
+            PatchType.Json => "application/json-patch+json",
+            _ => "application/strategic-merge-patch+json",
+        };
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(patch, KubeJsonContext.Default.JsonNode));
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return SendAsync(HttpMethod.Patch, ObjectPath(ns, name, subresource), content, Type.TypeInfo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Server-side apply of exactly the fields set in <paramref name="obj"/> (null properties are not sent),
+    /// owned by <see cref="ApplyOptions.FieldManager"/>; fields it applied before and no longer applies are removed.
+    /// </summary>
+    public Task<ApplyResult<T>> ApplyAsync(T obj, ApplyOptions options, CancellationToken cancellationToken) =>
+        ApplyAsync(obj, options, null, cancellationToken);
+
+    /// <summary>Server-side apply to the status subresource.</summary>
+    public Task<ApplyResult<T>> ApplyStatusAsync(T obj, ApplyOptions options, CancellationToken cancellationToken) =>
+        ApplyAsync(obj, options, "status", cancellationToken);
+
+    private async Task<ApplyResult<T>> ApplyAsync(T obj, ApplyOptions options, string? subresource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        ArgumentNullException.ThrowIfNull(options);
+        var name = obj.Metadata.Name ?? throw new ArgumentException("apply needs metadata.name", nameof(obj));
+        var path = ResourcePaths.WithQuery(
+            ObjectPath(obj.Metadata.Namespace, name, subresource),
+            ("fieldManager", options.FieldManager),
+            ("force", options.Force ? "true" : null));
+        using var request = new HttpRequestMessage(HttpMethod.Patch, _api.UriFor(path)) { Content = JsonBody(obj, "application/apply-patch+yaml") };
+        using var response = await _api.SendAsync(request, streaming: false, cancellationToken);
+        var result = await ReadAsync(response, Type.TypeInfo, cancellationToken);
+        return new ApplyResult<T>(result, response.StatusCode == HttpStatusCode.Created);
+    }
+
+    private Task<T> ReplaceAsync(T obj, string? subresource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var name = obj.Metadata.Name ?? throw new ArgumentException("replace needs metadata.name", nameof(obj));
+        return SendAsync(HttpMethod.Put, ObjectPath(obj.Metadata.Namespace, name, subresource), JsonBody(obj, "application/json"), Type.TypeInfo, cancellationToken);
+    }
+
+    private string? Namespace(string? ns) => Kind.Namespaced ? ns ?? _api.DefaultNamespace : null;
+
+    private string ObjectPath(string? ns, string name, string? subresource = null) =>
+        ResourcePaths.For(Kind, Namespace(ns), name, subresource);
+
+    /// <summary>The object as JSON, with apiVersion and kind filled in from the resource when the caller left them out.</summary>
+    private ByteArrayContent JsonBody(T obj, string mediaType)
+    {
+        var node = JsonSerializer.SerializeToNode(obj, Type.TypeInfo)!.AsObject();
+        node["apiVersion"] ??= Kind.ApiVersion;
+        node["kind"] ??= Kind.Kind;
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(node, KubeJsonContext.Default.JsonObject));
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+
+    private async Task<TResult> SendAsync<TResult>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResult> typeInfo, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, _api.UriFor(path)) { Content = content };
+        using var response = await _api.SendAsync(request, streaming: false, cancellationToken);
+        return await ReadAsync(response, typeInfo, cancellationToken);
+    }
+
+    private static async Task<TResult> ReadAsync<TResult>(HttpResponseMessage response, JsonTypeInfo<TResult> typeInfo, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return JsonSerializer.Deserialize(body, typeInfo)
+            ?? throw new JsonException($"{response.RequestMessage?.RequestUri?.AbsolutePath}: empty answer");
+    }
+}
