@@ -30,9 +30,10 @@ internal static class FakeServerSideApply
         var merged = live.DeepClone().AsObject();
         Merge(merged, StripServerMetadata(applied, status));
         var previous = stored.Owners.TryGetValue(manager, out var was) ? was.Paths : [];
-        foreach (var path in previous.Except(newPaths).OrderByDescending(p => p.Length))
+        // Shortest first: a dropped list item goes whole, before its key field could be removed from under it.
+        foreach (var path in previous.Except(newPaths).OrderBy(p => p.Length))
         {
-            if (!OwnedByOthers(stored, manager, path))
+            if (!OwnedByOthers(stored, manager, path) && !FieldPaths.IsKeyField(path))
             {
                 FieldPaths.Remove(merged, path);
             }

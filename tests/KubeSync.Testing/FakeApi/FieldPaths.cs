@@ -63,6 +63,15 @@ internal static class FieldPaths
 
     public static bool IsItemPath(string path) => LastSegment(path).StartsWith("k:", StringComparison.Ordinal);
 
+    /// <summary>True for the key field of a list item (<c>k:{"name":"a"}</c> then <c>f:name</c>): it goes only with the item.</summary>
+    public static bool IsKeyField(string path)
+    {
+        var segments = path.Split(Separator);
+        return segments.Length >= 2
+            && segments[^2].StartsWith("k:", StringComparison.Ordinal)
+            && JsonNode.Parse(segments[^2][2..])!.AsObject().Single().Key == segments[^1][2..];
+    }
+
     public static bool IsListMap(string key, JsonArray array, out string keyField)
     {
         if (!ListMapKeys.TryGetValue(key, out keyField!))
