@@ -77,6 +77,15 @@ internal sealed partial class FakeApiRouter
             case ["apis", var group, var version] when get:
                 await WriteJsonAsync(context, 200, FakeDiscovery.Resources(_server.Resources, group, version) ?? throw NotFound(context));
                 return;
+            case ["openapi", "v3"] when get:
+                await WriteJsonAsync(context, 200, FakeOpenApi.Index(_server.Resources));
+                return;
+            case ["openapi", "v3", "api", var version] when get:
+                await WriteJsonAsync(context, 200, FakeOpenApi.GroupVersion(_server.Resources, "", version) ?? throw NotFound(context));
+                return;
+            case ["openapi", "v3", "apis", var group, var version] when get:
+                await WriteJsonAsync(context, 200, FakeOpenApi.GroupVersion(_server.Resources, group, version) ?? throw NotFound(context));
+                return;
             case ["api", var version, ..]:
                 await ResourceAsync(context, FakeRequestTarget.Parse(_server.Resources, "", version, segments.AsSpan(2)) ?? throw NotFound(context));
                 return;
