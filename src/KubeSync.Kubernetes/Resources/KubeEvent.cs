@@ -25,4 +25,6 @@ public sealed class KubeEvent : KubeObject
 
     /// <summary><c>Normal</c> or <c>Warning</c>.</summary>
     public string? Type { get; set; }
+
+    public EventSeries? Series { get; set; }
 }
