@@ -82,6 +82,10 @@ public sealed class KubeApiClient : IDisposable
     internal async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool streaming, CancellationToken cancellationToken)
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+
+        // HTTP/2 where the server offers it: keep-alive pings then notice a dead connection under a quiet watch.
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (!streaming)
         {

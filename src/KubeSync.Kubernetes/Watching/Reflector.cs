@@ -13,6 +13,8 @@ namespace KubeSync.Kubernetes.Watching;
 /// the stream re-watches from the last version; 410 (as an HTTP status or an ERROR event) relists and
 /// reports objects that vanished meanwhile as deletions; transport errors and silent connections back off
 /// with jitter and re-watch. <see cref="SinceLastEvent"/> lets a health check see a stuck watch.
+/// The handler runs on the reflector's loop, one event at a time; an exception from it that the loop
+/// retries (API, transport) re-delivers the event after the re-watch, any other stops <see cref="RunAsync"/>.
 /// </summary>
 public sealed class Reflector<T>
     where T : KubeObject
@@ -150,8 +152,9 @@ public sealed class Reflector<T>
                     break;
             }
 
-            Volatile.Write(ref _resourceVersion, change.Item!.Metadata.ResourceVersion);
+            // The version moves only after the handler ran: a handler that fails gets the event again after the re-watch.
             await _onChange(change, cancellationToken);
+            Volatile.Write(ref _resourceVersion, change.Item!.Metadata.ResourceVersion);
         }
 
         Log.WatchEnded(_logger, _client.Type.Kind.Plural, ResourceVersion);

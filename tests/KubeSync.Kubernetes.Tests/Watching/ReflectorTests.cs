@@ -62,6 +62,19 @@ public sealed class ReflectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_WatchRejectedWith503_BacksOffAndRecoversWithoutRelist()
+    {
+        await StartAsync(TimeProvider.System, TimeSpan.FromMilliseconds(200), rejectWatches: 3, "a");
+
+        await Eventually.TrueAsync(() => _cluster.Server.Store.OpenWatches == 1, "watch open after the failures");
+        await _cluster.Client.Resource(KubeResources.ConfigMaps).CreateAsync(Map("b"), CancellationToken.None).WithTimeout("create");
+        await Eventually.TrueAsync(() => _events.Contains((WatchEventType.Added, "b")), "b seen");
+
+        Assert.Equal(1, Lists);
+        Assert.Equal(4, Watches);
+    }
+
+    [Fact]
     public async Task Run_ErrorEvent410_Relists()
     {
         await StartAsync("a");
@@ -107,7 +120,7 @@ public sealed class ReflectorTests : IAsyncDisposable
     {
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         // No bookmarks: one arriving between the clock move and the read would reset the age.
-        var reflector = await StartAsync(clock, TimeSpan.FromHours(1), "a");
+        var reflector = await StartAsync(clock, TimeSpan.FromHours(1), 0, "a");
         await Eventually.TrueAsync(() => _cluster.Server.Store.OpenWatches == 1, "watch open");
 
         clock.Advance(TimeSpan.FromSeconds(42));
@@ -128,9 +141,9 @@ public sealed class ReflectorTests : IAsyncDisposable
 
     private static ConfigMap Map(string name) => new() { Metadata = new ObjectMeta { Name = name } };
 
-    private Task<Reflector<ConfigMap>> StartAsync(params string[] existing) => StartAsync(TimeProvider.System, TimeSpan.FromMilliseconds(200), existing);
+    private Task<Reflector<ConfigMap>> StartAsync(params string[] existing) => StartAsync(TimeProvider.System, TimeSpan.FromMilliseconds(200), 0, existing);
 
-    private async Task<Reflector<ConfigMap>> StartAsync(TimeProvider clock, TimeSpan bookmarkInterval, params string[] existing)
+    private async Task<Reflector<ConfigMap>> StartAsync(TimeProvider clock, TimeSpan bookmarkInterval, int rejectWatches, params string[] existing)
     {
         _cluster = await FakeCluster.StartAsync(new FakeKubeApiServerOptions { BookmarkInterval = bookmarkInterval });
         foreach (var name in existing)
@@ -138,6 +151,7 @@ public sealed class ReflectorTests : IAsyncDisposable
             await _cluster.Client.Resource(KubeResources.ConfigMaps).CreateAsync(Map(name), CancellationToken.None).WithTimeout("seed");
         }
 
+        _cluster.Server.RejectWatches(rejectWatches, 503);
         var reflector = new Reflector<ConfigMap>(
             _cluster.Client.Resource(KubeResources.ConfigMaps),
             FastOptions,

@@ -20,10 +20,12 @@ internal sealed partial class FakeApiRouter
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        _server.Record($"{request.Method} {request.Path}{request.QueryString}");
+        _server.Record($"{request.Method} {request.Path}{request.QueryString} {request.Protocol}");
         try
         {
-            if (request.Headers.Authorization.ToString() != $"Bearer {_server.Token}")
+            var byToken = request.Headers.Authorization.ToString() == $"Bearer {_server.Token}";
+            var byCertificate = context.Connection.ClientCertificate is { } certificate && _server.Authority.Verifies(certificate);
+            if (!byToken && !byCertificate)
             {
                 throw new FakeApiException(401, "Unauthorized", "Unauthorized");
             }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,14 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
-            listen.UseHttps(_serverCertificate);
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = _serverCertificate,
+
+                // Either credential works, as on a real server: a bearer token, or a client certificate from the test CA.
+                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                ClientCertificateValidation = (certificate, _, _) => Authority.Verifies(certificate),
+            });
         }));
         _app = builder.Build();
         _app.UseWebSockets();
@@ -68,7 +76,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     /// <summary>The script behind pods/exec.</summary>
     public FakeExecHandler? ExecHandler { get; set; }
 
-    /// <summary>Every request so far, as <c>METHOD /path?query</c>.</summary>
+    /// <summary>Every request so far, as <c>METHOD /path?query PROTOCOL</c>.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
     internal CancellationToken Stopping => _stopping.Token;

@@ -59,14 +59,7 @@ public sealed partial class FakeObjectStore
                     throw FakeApiException.NotFound(definition, name);
                 }
 
-                var created = Create(definition, ns, body, manager);
-                stored = Stored(definition, ns, name);
-                stored.Owners.Clear();
-                stored.Owner(key).Paths.UnionWith(FieldPaths.Collect(stored.Object, status: false));
-                stored.Owner(key).Time = now;
-                stored.Owner(key).ApiVersion = definition.ApiVersion;
-                _ = created;
-                return (stored.Render(), true);
+                return (Create(definition, ns, body, key), true);
             }
 
             var merged = FakeServerSideApply.Apply(stored, body, key, force, status, now);

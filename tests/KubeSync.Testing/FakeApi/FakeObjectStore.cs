@@ -90,7 +90,11 @@ public sealed partial class FakeObjectStore
         }
     }
 
-    internal JsonObject Create(FakeResourceDefinition definition, string? ns, JsonObject body, string manager)
+    internal JsonObject Create(FakeResourceDefinition definition, string? ns, JsonObject body, string manager) =>
+        Create(definition, ns, body, new FakeManagerKey(manager, "Update", null));
+
+    /// <summary>Creates the object; <paramref name="owner"/> owns every field it set (an Update entry, or Apply for an apply that creates).</summary>
+    private JsonObject Create(FakeResourceDefinition definition, string? ns, JsonObject body, FakeManagerKey owner)
     {
         lock (_lock)
         {
@@ -127,7 +131,7 @@ public sealed partial class FakeObjectStore
             }
 
             var stored = new FakeStoredObject(obj);
-            FakeServerSideApply.RecordUpdate(stored, null, obj, new FakeManagerKey(manager, "Update", null), status: false, _time.GetUtcNow());
+            FakeServerSideApply.RecordUpdate(stored, null, obj, owner, status: false, _time.GetUtcNow());
             bucket[key] = stored;
             Publish(definition, "ADDED", stored);
             return stored.Render();

@@ -50,6 +50,16 @@ public sealed class TestCertificateAuthority : IDisposable
     /// <summary>A client certificate; the API server reads the user from the CN and groups from O.</summary>
     public X509Certificate2 IssueClientCertificate(string user) => Issue($"CN={user}", null, new Oid("1.3.6.1.5.5.7.3.2"));
 
+    /// <summary>True when <paramref name="certificate"/> chains to this CA.</summary>
+    public bool Verifies(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.Add(Certificate);
+        return chain.Build(certificate);
+    }
+
     public void Dispose() => Certificate.Dispose();
 
     private X509Certificate2 Issue(string subject, X509Extension? alternativeNames, Oid usage)
