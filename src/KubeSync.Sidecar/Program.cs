@@ -1,1 +1,3 @@
-return 0;
+using KubeSync.Sidecar.Cli;
+
+return await KubeSyncCli.Create().Parse(args).InvokeAsync();

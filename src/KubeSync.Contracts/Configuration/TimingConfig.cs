@@ -1,0 +1,17 @@
+namespace KubeSync.Contracts.Configuration;
+
+/// <summary><c>timing</c>: durations are written like <c>20ms</c>, <c>10m</c>, <c>1h30m</c>.</summary>
+public sealed class TimingConfig
+{
+    /// <summary><c>timing.debounce</c>: quiet time before watched changes are scanned.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary><c>timing.rescan</c>: period of the full safety-net rescan.</summary>
+    public TimeSpan Rescan { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>timing.peerExpiry</c>: a peer unseen this long is forgotten with its dirty rows.</summary>
+    public TimeSpan PeerExpiry { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary><c>timing.drain</c>: how long shutdown may spend pushing what is dirty.</summary>
+    public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(20);
+}

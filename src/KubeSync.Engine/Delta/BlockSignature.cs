@@ -1,0 +1,93 @@
+namespace KubeSync.Engine.Delta;
+
+/// <summary>
+/// The block signature of a basis: its block size, and for every block the weak rolling checksum and the
+/// strong hash (SHA-256 truncated to <see cref="DeltaLimits.StrongHashLength"/> bytes). All blocks are
+/// <see cref="BlockSize"/> long except the last, which is <see cref="LastBlockLength"/> long.
+/// </summary>
+public sealed class BlockSignature
+{
+    private readonly uint[] _weak;
+    private readonly byte[] _strong;
+
+    /// <summary>
+    /// A signature from its parts (taken, not copied). Throws <see cref="ArgumentException"/> when they do
+    /// not fit together; decoders check the same rules first and throw <see cref="InvalidDataException"/>.
+    /// </summary>
+    public BlockSignature(int blockSize, int lastBlockLength, uint[] weak, byte[] strong)
+    {
+        ArgumentNullException.ThrowIfNull(weak);
+        ArgumentNullException.ThrowIfNull(strong);
+        var error = Validate(blockSize, weak.Length, lastBlockLength);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(blockSize));
+        }
+
+        if (strong.Length != weak.Length * DeltaLimits.StrongHashLength)
+        {
+            throw new ArgumentException($"strong hashes are {strong.Length} bytes, expected {weak.Length * DeltaLimits.StrongHashLength}", nameof(strong));
+        }
+
+        BlockSize = blockSize;
+        LastBlockLength = lastBlockLength;
+        _weak = weak;
+        _strong = strong;
+    }
+
+    public int BlockSize { get; }
+
+    public int BlockCount => _weak.Length;
+
+    /// <summary>Length of the last block (0 when there are no blocks).</summary>
+    public int LastBlockLength { get; }
+
+    /// <summary>Number of basis bytes the signature covers.</summary>
+    public long Length => BlockCount == 0 ? 0 : ((long)(BlockCount - 1) * BlockSize) + LastBlockLength;
+
+    /// <summary>An empty signature (empty or missing basis): every byte of the new content becomes a literal.</summary>
+    public static BlockSignature Empty(int blockSize) => new(blockSize, 0, [], []);
+
+    public uint GetWeak(int index) => _weak[index];
+
+    public ReadOnlySpan<byte> GetStrong(int index) =>
+        _strong.AsSpan(checked(index * DeltaLimits.StrongHashLength), DeltaLimits.StrongHashLength);
+
+    /// <summary>Offset of block <paramref name="index"/> in the basis.</summary>
+    public long GetOffset(int index) => (long)index * BlockSize;
+
+    public int GetBlockLength(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, BlockCount);
+        return index == BlockCount - 1 ? LastBlockLength : BlockSize;
+    }
+
+    /// <summary>
+    /// Checks a signature's shape against <see cref="DeltaLimits"/>; returns the reason it is invalid, or
+    /// <see langword="null"/>.
+    /// </summary>
+    internal static string? Validate(int blockSize, int blockCount, int lastBlockLength, int maxBlockCount = DeltaLimits.MaxBlockCount)
+    {
+        if (blockSize is < DeltaLimits.MinBlockSize or > DeltaLimits.MaxBlockSize)
+        {
+            return $"block size {blockSize} is outside {DeltaLimits.MinBlockSize}..{DeltaLimits.MaxBlockSize}";
+        }
+
+        if (blockCount < 0 || blockCount > Math.Min(maxBlockCount, DeltaLimits.MaxBlockCount))
+        {
+            return $"block count {blockCount} is outside 0..{Math.Min(maxBlockCount, DeltaLimits.MaxBlockCount)}";
+        }
+
+        if (blockCount == 0 ? lastBlockLength != 0 : lastBlockLength < 1 || lastBlockLength > blockSize)
+        {
+            return $"last block length {lastBlockLength} does not fit {blockCount} blocks of {blockSize} bytes";
+        }
+
+        return null;
+    }
+
+    internal ReadOnlySpan<uint> WeakSums => _weak;
+
+    internal ReadOnlySpan<byte> StrongHashes => _strong;
+}

@@ -1,0 +1,35 @@
+namespace KubeSync.Engine.Delta;
+
+/// <summary>
+/// Hard limits of the delta transfer. Everything decoded from a peer is checked against them, so a hostile
+/// signature or instruction stream can cost at most these amounts of memory and work.
+/// </summary>
+public static class DeltaLimits
+{
+    /// <summary>Smallest block size any signature may carry (decoders reject smaller ones).</summary>
+    public const int MinBlockSize = 64;
+
+    /// <summary>Smallest block size <see cref="SignatureBuilder.ChooseBlockSize"/> picks (rsync uses 700).</summary>
+    public const int MinChosenBlockSize = 704;
+
+    /// <summary>Largest block size (rsync's 128 KiB).</summary>
+    public const int MaxBlockSize = 128 * 1024;
+
+    /// <summary>Most blocks in one signature: 20 MiB of signature, a 128 GiB basis at the largest block size.</summary>
+    public const int MaxBlockCount = 1 << 20;
+
+    /// <summary>Longest literal instruction; the encoder cuts longer literal runs into pieces of this size.</summary>
+    public const int MaxLiteralLength = 64 * 1024;
+
+    /// <summary>Length of the per-block strong hash (SHA-256 truncated).</summary>
+    public const int StrongHashLength = 16;
+
+    /// <summary>Length of the whole-content hash (SHA-256).</summary>
+    public const int ContentHashLength = 32;
+
+    /// <summary>Largest encoded instruction chunk <see cref="DeltaInstructionCodec"/> accepts.</summary>
+    public const int MaxChunkLength = 256 * 1024;
+
+    /// <summary>Size at which <see cref="DeltaChunkWriter"/> hands a chunk over (a chunk may exceed it by one instruction).</summary>
+    public const int TargetChunkLength = 64 * 1024;
+}

@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+
+namespace KubeSync.Engine.Delta;
+
+/// <summary>
+/// The wire form of a <see cref="BlockSignature"/> (what a Need message carries):
+/// <code>
+/// u8      version              = 1
+/// u8      strong hash length   = 16
+/// varint  block size           64..131072
+/// varint  block count          0..max block count (at most 1 048 576)
+/// varint  last block length    0 when there are no blocks, else 1..block size
+/// count × { u32 little-endian weak checksum, 16 bytes strong hash }
+/// </code>
+/// Varints are unsigned LEB128 in their shortest form, at most 5 bytes. Nothing may follow the last block.
+/// </summary>
+/// <remarks>
+/// Decoding is for untrusted input: the header is checked against <see cref="DeltaLimits"/> and the block
+/// count against the bytes actually present before anything is allocated, so a hostile length cannot
+/// cause a large allocation; every failure is an <see cref="InvalidDataException"/>.
+/// </remarks>
+public static class SignatureCodec
+{
+    /// <summary>The format version written and accepted.</summary>
+    public const byte Version = 1;
+
+    private const int BlockEntryLength = 4 + DeltaLimits.StrongHashLength;
+
+    /// <summary>Exact length of <paramref name="signature"/>'s encoding.</summary>
+    public static int GetEncodedLength(BlockSignature signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        return 2 + Varint.GetLength((uint)signature.BlockSize) + Varint.GetLength((uint)signature.BlockCount)
+            + Varint.GetLength((uint)signature.LastBlockLength) + (signature.BlockCount * BlockEntryLength);
+    }
+
+    public static byte[] Encode(BlockSignature signature)
+    {
+        var bytes = new byte[GetEncodedLength(signature)];
+        var span = bytes.AsSpan();
+        span[0] = Version;
+        span[1] = DeltaLimits.StrongHashLength;
+        var position = 2;
+        position += Varint.Write(span[position..], (uint)signature.BlockSize);
+        position += Varint.Write(span[position..], (uint)signature.BlockCount);
+        position += Varint.Write(span[position..], (uint)signature.LastBlockLength);
+        for (var i = 0; i < signature.BlockCount; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(span[position..], signature.GetWeak(i));
+            signature.GetStrong(i).CopyTo(span[(position + 4)..]);
+            position += BlockEntryLength;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// Decodes a signature from untrusted bytes, accepting at most <paramref name="maxBlockCount"/> blocks.
+    /// Throws <see cref="InvalidDataException"/> on any defect.
+    /// </summary>
+    public static BlockSignature Decode(ReadOnlySpan<byte> data, int maxBlockCount = DeltaLimits.MaxBlockCount)
+    {
+        var reader = new WireReader(data);
+        var version = reader.ReadByte("signature version");
+        if (version != Version)
+        {
+            throw new InvalidDataException($"signature version {version} is not supported (expected {Version})");
+        }
+
+        var strongLength = reader.ReadByte("strong hash length");
+        if (strongLength != DeltaLimits.StrongHashLength)
+        {
+            throw new InvalidDataException($"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength})");
+        }
+
+        var blockSize = reader.ReadVarint("block size", DeltaLimits.MinBlockSize, DeltaLimits.MaxBlockSize);
+        var blockCount = reader.ReadVarint("block count", 0, Math.Clamp(maxBlockCount, 0, DeltaLimits.MaxBlockCount));
+        var lastLength = reader.ReadVarint("last block length", 0, blockSize);
+        var error = BlockSignature.Validate(blockSize, blockCount, lastLength, maxBlockCount);
+        if (error is not null)
+        {
+            throw new InvalidDataException($"signature: {error}");
+        }
+
+        if ((long)blockCount * BlockEntryLength != reader.Remaining)
+        {
+            throw new InvalidDataException($"signature: {blockCount} blocks need {(long)blockCount * BlockEntryLength} bytes, {reader.Remaining} follow the header");
+        }
+
+        var weak = new uint[blockCount];
+        var strong = new byte[blockCount * DeltaLimits.StrongHashLength];
+        for (var i = 0; i < blockCount; i++)
+        {
+            weak[i] = reader.ReadUInt32LittleEndian("weak checksum");
+            reader.ReadBytes(DeltaLimits.StrongHashLength, "strong hash").CopyTo(strong.AsSpan(i * DeltaLimits.StrongHashLength));
+        }
+
+        return new BlockSignature(blockSize, lastLength, weak, strong);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+
+namespace KubeSync.Engine.FileSystem;
+
+/// <summary>
+/// The few libc calls .NET does not expose: <c>statx</c> (nanosecond mtime, inode, uid/gid in one call, with an
+/// architecture-independent layout), directory reading relative to a descriptor, and <c>openat</c> with
+/// <c>O_NOFOLLOW</c> so that a symlink swapped in mid-walk is never followed.
+/// </summary>
+internal static unsafe partial class LibC
+{
+    private const string Lib = "libc";
+
+    public const int AtFdCwd = -100;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtEmptyPath = 0x1000;
+    public const uint StatxBasicStats = 0x07ff;
+
+    public const int ORdOnly = 0;
+    public const int ONonBlock = 0x800;
+    public const int ODirectory = 0x10000;
+    public const int ONoFollow = 0x20000;
+    public const int OCloExec = 0x80000;
+    public const int ONoCtty = 0x100;
+
+    public const int ENOENT = 2;
+    public const int EACCES = 13;
+    public const int ENOTDIR = 20;
+    public const int ELOOP = 40;
+    public const int EPERM = 1;
+    public const int EMFILE = 24;
+
+    [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
+
+    [LibraryImport(Lib, EntryPoint = "openat", SetLastError = true)]
+    public static partial int OpenAt(int dirfd, byte* path, int flags, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
+    public static partial int Dup(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "fdopendir", SetLastError = true)]
+    public static partial nint FdOpenDir(int fd);
+
+    [LibraryImport(Lib, EntryPoint = "readdir", SetLastError = true)]
+    public static partial byte* ReadDir(nint dir);
+
+    [LibraryImport(Lib, EntryPoint = "closedir", SetLastError = true)]
+    public static partial int CloseDir(nint dir);
+
+    [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
+    public static partial nint ReadLinkAt(int dirfd, byte* path, byte* buffer, nint size);
+
+    /// <summary>Layout of <c>struct statx</c> (linux/stat.h), fixed across architectures.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    public struct StatxBuffer
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(20)] public uint Uid;
+        [FieldOffset(24)] public uint Gid;
+        [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Inode;
+        [FieldOffset(40)] public ulong Size;
+        [FieldOffset(112)] public long MtimeSec;
+        [FieldOffset(120)] public uint MtimeNsec;
+        [FieldOffset(136)] public uint DevMajor;
+        [FieldOffset(140)] public uint DevMinor;
+    }
+
+    /// <summary>Offsets in glibc's 64-bit <c>struct dirent</c>.</summary>
+    public const int DirentTypeOffset = 18;
+    public const int DirentNameOffset = 19;
+
+    public const byte DtUnknown = 0;
+    public const byte DtDir = 4;
+}

@@ -1,0 +1,59 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+using KubeSync.Engine.FileSystem;
+
+namespace KubeSync.Engine.Scanning;
+
+/// <summary>Streams a file's content through SHA-256, opened without following symlinks, and reports whether it changed meanwhile.</summary>
+internal static class ContentHasher
+{
+    private const int BufferSize = 256 * 1024;
+
+    /// <summary>The outcome: a hash with the stat taken after reading, or the errno that stopped it.</summary>
+    public readonly record struct Result(byte[]? Hash, FileStat Stat, bool ChangedWhileReading, int Errno, string? Error);
+
+    public static Result Hash(string fullPath, FileStat before)
+    {
+        var rc = NativeFileSystem.TryOpenRead(fullPath, out var handle);
+        using (handle)
+        {
+            if (rc != 0)
+            {
+                return new Result(null, before, false, rc, NativeFileSystem.Describe(rc));
+            }
+
+            rc = NativeFileSystem.TryStat(handle, out var opened);
+            if (rc != 0 || opened.Type != EntryType.File)
+            {
+                // Replaced by something else between stat and open: report it as changed so the caller looks again.
+                return new Result(null, opened, true, rc, rc != 0 ? NativeFileSystem.Describe(rc) : "no longer a regular file");
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                long offset = 0;
+                int n;
+                while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), offset)) > 0)
+                {
+                    sha.AppendData(buffer, 0, n);
+                    offset += n;
+                }
+
+                rc = NativeFileSystem.TryStat(handle, out var after);
+                var changed = rc != 0 || after.Size != offset || after.MtimeNs != opened.MtimeNs || opened.Size != before.Size || opened.MtimeNs != before.MtimeNs;
+                return new Result(sha.GetHashAndReset(), rc == 0 ? after : opened, changed, 0, null);
+            }
+            catch (IOException ex)
+            {
+                return new Result(null, opened, false, ex.HResult, ex.Message);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using KubeSync.Engine.Paths;
+
+using Microsoft.Data.Sqlite;
+
+namespace KubeSync.Engine.State;
+
+public sealed partial class StateStore
+{
+    /// <summary>The row at <paramref name="path"/>, tombstones included, or null.</summary>
+    public FileRecord? Get(SyncPath path) => Get(path, null);
+
+    internal FileRecord? Get(SyncPath path, SqliteTransaction? tx)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT {FileColumns} FROM files WHERE path = $p";
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? ReadRecord(r) : null;
+    }
+
+    /// <summary>
+    /// Streams rows in path order (UTF-8 byte order), from one consistent snapshot, on a connection of its own so
+    /// that batches may commit while the stream is read. <paramref name="under"/> limits the rows to that path
+    /// and everything below it.
+    /// </summary>
+    public IEnumerable<FileRecord> ReadFiles(SyncPath? under = null, bool includeDeleted = true)
+    {
+        using var connection = OpenConnection(DatabasePath, readOnly: true);
+        using var tx = connection.BeginTransaction(deferred: true);
+        using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        var where = new List<string>();
+        if (under is not null)
+        {
+            // Everything below P sorts in [P + '/', P + '0'): '0' is the byte after '/'.
+            where.Add("(path = $p OR (path >= $lo AND path < $hi))");
+            cmd.Parameters.AddWithValue("$p", under.Value);
+            cmd.Parameters.AddWithValue("$lo", under.Value + "/");
+            cmd.Parameters.AddWithValue("$hi", under.Value + "0");
+        }
+
+        if (!includeDeleted)
+        {
+            where.Add("deleted = 0");
+        }
+
+        cmd.CommandText = $"SELECT {FileColumns} FROM files {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY path";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            yield return ReadRecord(r);
+        }
+    }
+
+    /// <summary>Dirty marks, oldest first, with peer names.</summary>
+    public IReadOnlyList<DirtyEntry> ReadDirty()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT d.path, n.name, d.since FROM dirty d JOIN nodes n ON n.id = d.peer ORDER BY d.since, d.path, n.name";
+        using var r = cmd.ExecuteReader();
+        var result = new List<DirtyEntry>();
+        while (r.Read())
+        {
+            result.Add(new DirtyEntry(SyncPath.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Number of dirty paths per known peer (peers with none included, as 0).</summary>
+    public IReadOnlyDictionary<string, long> CountDirtyByPeer()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT n.name, (SELECT count(*) FROM dirty d WHERE d.peer = p.node) FROM peers p JOIN nodes n ON n.id = p.node ORDER BY n.name";
+        using var r = cmd.ExecuteReader();
+        var result = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            result[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    public IReadOnlyList<PeerRecord> ReadPeers()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT n.name, p.address, p.last_seen, p.their_seq_seen, p.state FROM peers p JOIN nodes n ON n.id = p.node ORDER BY n.name";
+        using var r = cmd.ExecuteReader();
+        var result = new List<PeerRecord>();
+        while (r.Read())
+        {
+            result.Add(new PeerRecord(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
+        }
+
+        return result;
+    }
+
+    public IReadOnlyList<ConflictRecord> ReadConflicts()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT c.path, n.name, c.their_version, c.their_hash, c.detected_at FROM conflicts c JOIN nodes n ON n.id = c.peer ORDER BY c.path, n.name";
+        using var r = cmd.ExecuteReader();
+        var result = new List<ConflictRecord>();
+        while (r.Read())
+        {
+            result.Add(new ConflictRecord(
+                SyncPath.Parse(r.GetString(0)),
+                r.GetString(1),
+                VersionVectorCodec.Decode((byte[])r.GetValue(2), NodeName),
+                r.IsDBNull(3) ? null : (byte[])r.GetValue(3),
+                r.GetInt64(4)));
+        }
+
+        return result;
+    }
+
+    /// <summary>Live (non-tombstone) rows and tombstones.</summary>
+    public (long Live, long Tombstones) CountFiles()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) - coalesce(sum(deleted), 0), coalesce(sum(deleted), 0) FROM files";
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    /// <summary>The highest sequence number given to a row so far (0 for an empty store).</summary>
+    public long LastSeq
+    {
+        get
+        {
+            using var cmd = _connection.CreateCommand();
+            cmd.CommandText = "SELECT coalesce(max(seq), 0) FROM files";
+            return (long)cmd.ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>A value from the <c>meta</c> table.</summary>
+    public string? ReadMeta(string key) => GetMeta(key);
+}

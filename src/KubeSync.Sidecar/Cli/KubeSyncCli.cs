@@ -1,0 +1,24 @@
+using System.CommandLine;
+
+namespace KubeSync.Sidecar.Cli;
+
+/// <summary>The <c>kubesync</c> command line: verbs mirror csync2's flags.</summary>
+internal static class KubeSyncCli
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("kubesync keeps a directory identical across the members of a group (csync2 reborn for Kubernetes).")
+        {
+            CliContext.ConfigOption,
+            CliContext.GroupOption,
+            CliContext.VerboseOption,
+            CheckCommand.Create(),
+            FilesCommand.Create(),
+            DirtyCommand.Create(),
+            ForceCommand.Create(),
+            KeygenCommand.Create(),
+            DemoCommand.Create(),
+        };
+        return root;
+    }
+}

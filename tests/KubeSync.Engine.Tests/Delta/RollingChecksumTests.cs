@@ -1,0 +1,47 @@
+using KubeSync.Engine.Delta;
+
+namespace KubeSync.Engine.Tests.Delta;
+
+public sealed class RollingChecksumTests
+{
+    [Fact]
+    public void Compute_KnownInput_MatchesRsyncDefinition()
+    {
+        // a = 97 + 98 + 99 = 294; b = 3·97 + 2·98 + 1·99 = 586.
+        Assert.Equal(294u | (586u << 16), RollingChecksum.Compute("abc"u8));
+        Assert.Equal(0u, RollingChecksum.Compute([]));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(700)]
+    [InlineData(131072)]
+    public void Roll_OverRandomData_EqualsComputingFromScratch(int window)
+    {
+        var data = RandomEdits.Bytes(new Random(window), window + 300);
+        var checksum = default(RollingChecksum);
+        checksum.Reset(data.AsSpan(0, window));
+
+        for (var start = 1; start + window <= data.Length; start++)
+        {
+            checksum.Roll(data[start - 1], data[start + window - 1]);
+
+            Assert.Equal(RollingChecksum.Compute(data.AsSpan(start, window)), checksum.Value);
+        }
+
+        Assert.Equal(window, checksum.Length);
+    }
+
+    [Fact]
+    public void Compute_AllBytesMaximal_WrapsWithoutOverflow()
+    {
+        var data = Enumerable.Repeat((byte)0xFF, DeltaLimits.MaxBlockSize).ToArray();
+
+        var value = RollingChecksum.Compute(data);
+
+        var a = (uint)(0xFFL * data.Length % 65536);
+        var b = (uint)((0xFFL * data.Length * (data.Length + 1) / 2) % 65536);
+        Assert.Equal(a | (b << 16), value);
+    }
+}
