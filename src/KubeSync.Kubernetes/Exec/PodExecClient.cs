@@ -37,6 +37,11 @@ public sealed class PodExecClient
     public async Task<ExecResult> ExecAsync(ExecRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Command.Count == 0)
+        {
+            throw new ArgumentException("exec needs a command", nameof(request));
+        }
+
         var ns = request.Namespace ?? _api.DefaultNamespace;
         var output = new ExecOutput(request.OutputLimit);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

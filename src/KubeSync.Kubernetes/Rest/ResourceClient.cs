@@ -57,10 +57,11 @@ public sealed partial class ResourceClient<T>
         return SendAsync(HttpMethod.Get, path, null, Type.ListTypeInfo, cancellationToken);
     }
 
-    /// <summary>Every page, fetched <paramref name="pageSize"/> at a time; the result carries the last page's list metadata.</summary>
-    public async Task<KubeList<T>> ListAllAsync(string? ns, ListOptions? options, CancellationToken cancellationToken, int pageSize = 500)
+    /// <summary>Every page, <see cref="ListOptions.Limit"/> (500 when unset) at a time; the result carries the last page's list metadata.</summary>
+    public async Task<KubeList<T>> ListAllAsync(string? ns, ListOptions? options, CancellationToken cancellationToken)
     {
-        options = (options ?? new ListOptions()) with { Limit = pageSize, Continue = null };
+        options ??= new ListOptions();
+        options = options with { Limit = options.Limit > 0 ? options.Limit : 500, Continue = null };
         var all = new List<T>();
         while (true)
         {
@@ -77,7 +78,10 @@ public sealed partial class ResourceClient<T>
     }
 
     /// <summary>Creates <paramref name="obj"/>; <see cref="KubeAlreadyExistsException"/> when the name is taken.</summary>
-    public Task<T> CreateAsync(T obj, CancellationToken cancellationToken, string? fieldManager = null)
+    public Task<T> CreateAsync(T obj, CancellationToken cancellationToken) => CreateAsync(obj, null, cancellationToken);
+
+    /// <summary>Creates <paramref name="obj"/> with <paramref name="fieldManager"/> owning its fields.</summary>
+    public Task<T> CreateAsync(T obj, string? fieldManager, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var path = ResourcePaths.WithQuery(ResourcePaths.For(Kind, Namespace(obj.Metadata.Namespace)), ("fieldManager", fieldManager));
@@ -109,7 +113,14 @@ public sealed partial class ResourceClient<T>
     }
 
     /// <summary>A merge, JSON or strategic merge patch.</summary>
-    public Task<T> PatchAsync(string? ns, string name, PatchType type, JsonNode patch, CancellationToken cancellationToken, string? subresource = null)
+    public Task<T> PatchAsync(string? ns, string name, PatchType type, JsonNode patch, CancellationToken cancellationToken) =>
+        PatchAsync(ns, name, type, patch, null, cancellationToken);
+
+    /// <summary>A patch of the status subresource only.</summary>
+    public Task<T> PatchStatusAsync(string? ns, string name, PatchType type, JsonNode patch, CancellationToken cancellationToken) =>
+        PatchAsync(ns, name, type, patch, "status", cancellationToken);
+
+    private Task<T> PatchAsync(string? ns, string name, PatchType type, JsonNode patch, string? subresource, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
         var mediaType = type switch

@@ -27,6 +27,7 @@ public sealed class Reflector<T>
     private readonly ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
     private long _lastEventTicks;
     private string? _resourceVersion;
+    private volatile bool _synced;
 
     public Reflector(
         ResourceClient<T> client,
@@ -44,7 +45,7 @@ public sealed class Reflector<T>
     }
 
     /// <summary>True once the first list has been stored.</summary>
-    public bool HasSynced { get; private set; }
+    public bool HasSynced => _synced;
 
     /// <summary>The version the next watch starts from.</summary>
     public string? ResourceVersion => Volatile.Read(ref _resourceVersion);
@@ -92,9 +93,8 @@ public sealed class Reflector<T>
     {
         var list = await _client.ListAllAsync(
             _options.Namespace,
-            new ListOptions { LabelSelector = _options.LabelSelector },
-            cancellationToken,
-            _options.PageSize);
+            new ListOptions { LabelSelector = _options.LabelSelector, Limit = _options.PageSize },
+            cancellationToken);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in list.Items)
         {
@@ -119,7 +119,7 @@ public sealed class Reflector<T>
         }
 
         Volatile.Write(ref _resourceVersion, list.Metadata.ResourceVersion);
-        HasSynced = true;
+        _synced = true;
         Touch();
         Log.Listed(_logger, _client.Type.Kind.Plural, list.Items.Count, list.Metadata.ResourceVersion);
     }

@@ -75,7 +75,7 @@ public sealed class ServerSideApplyTests
     {
         await using var cluster = await FakeCluster.StartAsync();
         var deployments = cluster.Client.Resource(KubeResources.Deployments);
-        await deployments.CreateAsync(UserDeployment(), CancellationToken.None, fieldManager: "user").WithTimeout("create");
+        await deployments.CreateAsync(UserDeployment(), "user", CancellationToken.None).WithTimeout("create");
 
         var applied = (await deployments.ApplyAsync(Pieces(true, "A", "B"), Operator, CancellationToken.None).WithTimeout("apply")).Applied;
 
@@ -94,7 +94,7 @@ public sealed class ServerSideApplyTests
     {
         await using var cluster = await FakeCluster.StartAsync();
         var deployments = cluster.Client.Resource(KubeResources.Deployments);
-        await deployments.CreateAsync(UserDeployment(), CancellationToken.None, fieldManager: "user").WithTimeout("create");
+        await deployments.CreateAsync(UserDeployment(), "user", CancellationToken.None).WithTimeout("create");
         await deployments.ApplyAsync(Pieces(true, "A", "B"), Operator, CancellationToken.None).WithTimeout("apply");
 
         var lessEnv = (await deployments.ApplyAsync(Pieces(true, "A"), Operator, CancellationToken.None).WithTimeout("drop env B")).Applied;
@@ -110,7 +110,7 @@ public sealed class ServerSideApplyTests
     {
         await using var cluster = await FakeCluster.StartAsync();
         var deployments = cluster.Client.Resource(KubeResources.Deployments);
-        await deployments.CreateAsync(UserDeployment(), CancellationToken.None, fieldManager: "user").WithTimeout("create");
+        await deployments.CreateAsync(UserDeployment(), "user", CancellationToken.None).WithTimeout("create");
         var takeover = UserDeployment();
         takeover.Spec!.Replicas = null;
         takeover.Spec.Template!.Spec!.Containers![0].Image = "nginx:2";
@@ -129,7 +129,7 @@ public sealed class ServerSideApplyTests
     {
         await using var cluster = await FakeCluster.StartAsync();
         var deployments = cluster.Client.Resource(KubeResources.Deployments);
-        await deployments.CreateAsync(UserDeployment(), CancellationToken.None, fieldManager: "user").WithTimeout("create");
+        await deployments.CreateAsync(UserDeployment(), "user", CancellationToken.None).WithTimeout("create");
         var same = UserDeployment();
         same.Spec!.Replicas = null;
 

@@ -106,7 +106,7 @@ public sealed class ResourceClientTests
         }
 
         var firstPage = await maps.ListAsync("default", new ListOptions { Limit = 3 }, CancellationToken.None).WithTimeout("page");
-        var all = await maps.ListAllAsync("default", null, CancellationToken.None, pageSize: 3).WithTimeout("list all");
+        var all = await maps.ListAllAsync("default", new ListOptions { Limit = 3 }, CancellationToken.None).WithTimeout("list all");
 
         Assert.Equal(3, firstPage.Items.Count);
         Assert.Equal(4, firstPage.Metadata.RemainingItemCount);

@@ -29,19 +29,7 @@ internal sealed partial class FakeApiRouter
 
         if (name is null)
         {
-            if (HttpMethods.IsGet(method))
-            {
-                await ListOrWatchAsync(context, definition, ns);
-            }
-            else if (HttpMethods.IsPost(method))
-            {
-                await WriteJsonAsync(context, 201, Store.Create(definition, ns, await ReadObjectAsync(context), Manager(context)));
-            }
-            else
-            {
-                throw new FakeApiException(405, "MethodNotAllowed", $"{method} is not supported on a collection by the fake");
-            }
-
+            await CollectionAsync(context, definition, ns);
             return;
         }
 
@@ -74,6 +62,23 @@ internal sealed partial class FakeApiRouter
         }
 
         await WriteJsonAsync(context, code, result);
+    }
+
+    private async Task CollectionAsync(HttpContext context, FakeResourceDefinition definition, string? ns)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsGet(method))
+        {
+            await ListOrWatchAsync(context, definition, ns);
+        }
+        else if (HttpMethods.IsPost(method))
+        {
+            await WriteJsonAsync(context, 201, Store.Create(definition, ns, await ReadObjectAsync(context), Manager(context)));
+        }
+        else
+        {
+            throw new FakeApiException(405, "MethodNotAllowed", $"{method} is not supported on a collection by the fake");
+        }
     }
 
     private async Task<(JsonObject Result, int Code)> PatchAsync(HttpContext context, FakeRequestTarget target, bool status)

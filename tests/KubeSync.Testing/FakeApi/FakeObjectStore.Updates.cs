@@ -83,33 +83,7 @@ public sealed partial class FakeObjectStore
     private JsonObject Commit(FakeResourceDefinition definition, FakeStoredObject stored, JsonObject candidate, FakeManagerKey manager, bool status, bool apply)
     {
         var old = stored.Object;
-        JsonObject next;
-        if (status)
-        {
-            next = old.DeepClone().AsObject();
-            next["status"] = candidate["status"]?.DeepClone();
-        }
-        else
-        {
-            next = candidate.DeepClone().AsObject();
-            if (definition.HasStatusSubresource)
-            {
-                next["status"] = old["status"]?.DeepClone();
-            }
-
-            var meta = next["metadata"]!.AsObject();
-            var oldMeta = old["metadata"]!.AsObject();
-            foreach (var field in ServerOwnedMetadata)
-            {
-                meta[field] = oldMeta[field]?.DeepClone();
-            }
-
-            meta.Remove("managedFields");
-        }
-
-        RemoveNulls(next, "status");
-        RemoveNulls(next["metadata"]!.AsObject(), "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace");
-        next["metadata"]!["resourceVersion"] = old["metadata"]!["resourceVersion"]?.DeepClone();
+        var next = NextState(definition, old, candidate, status);
         if (!apply)
         {
             FakeServerSideApply.RecordUpdate(stored, old, next, manager, status, _time.GetUtcNow());
@@ -138,6 +112,39 @@ public sealed partial class FakeObjectStore
         }
 
         return stored.Render();
+    }
+
+    /// <summary>The candidate with what the client cannot change restored: server metadata, and the status or everything but it.</summary>
+    private static JsonObject NextState(FakeResourceDefinition definition, JsonObject old, JsonObject candidate, bool status)
+    {
+        JsonObject next;
+        if (status)
+        {
+            next = old.DeepClone().AsObject();
+            next["status"] = candidate["status"]?.DeepClone();
+        }
+        else
+        {
+            next = candidate.DeepClone().AsObject();
+            if (definition.HasStatusSubresource)
+            {
+                next["status"] = old["status"]?.DeepClone();
+            }
+
+            var meta = next["metadata"]!.AsObject();
+            var oldMeta = old["metadata"]!.AsObject();
+            foreach (var field in ServerOwnedMetadata)
+            {
+                meta[field] = oldMeta[field]?.DeepClone();
+            }
+
+            meta.Remove("managedFields");
+        }
+
+        RemoveNulls(next, "status");
+        RemoveNulls(next["metadata"]!.AsObject(), "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace");
+        next["metadata"]!["resourceVersion"] = old["metadata"]!["resourceVersion"]?.DeepClone();
+        return next;
     }
 
     private static JsonObject WithoutMetadataAndStatus(JsonObject obj)
