@@ -51,7 +51,7 @@ public sealed class LeaderElector
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        while (!await TryAcquireOrRenewAsync(cancellationToken))
+        while (!await TryAcquireOrRenewAsync(_options.RenewDeadline, cancellationToken))
         {
             await Task.Delay(Jittered(_options.RetryPeriod), _time, cancellationToken);
         }
@@ -97,7 +97,9 @@ public sealed class LeaderElector
                 return;
             }
 
-            if (await TryAcquireOrRenewAsync(cancellationToken))
+            // An attempt may take only what is left before the deadline: a hung API server must not keep a stale leader working.
+            var left = _options.RenewDeadline - (_time.GetUtcNow() - renewedAt);
+            if (left > TimeSpan.Zero && await TryAcquireOrRenewAsync(left, cancellationToken))
             {
                 renewedAt = _time.GetUtcNow();
                 continue;
@@ -112,10 +114,16 @@ public sealed class LeaderElector
         }
     }
 
-    /// <summary>One attempt: create the lease, renew ours, or take one that expired. False when another holds it or the request failed.</summary>
-    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One attempt, within <paramref name="limit"/>: create the lease, renew ours, or take one that expired.
+    /// False when another holds it or the request failed or took too long.
+    /// </summary>
+    private async Task<bool> TryAcquireOrRenewAsync(TimeSpan limit, CancellationToken outer)
     {
         var now = _time.GetUtcNow();
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(outer);
+        attempt.CancelAfter(limit);
+        var cancellationToken = attempt.Token;
         try
         {
             var lease = await _leases.FindAsync(_options.Namespace, _options.LeaseName, cancellationToken);
@@ -157,7 +165,7 @@ public sealed class LeaderElector
             Log.RaceLost(_logger, _options.Namespace, _options.LeaseName, "acquire/renew", ((KubeApiException)e).Reason);
             return false;
         }
-        catch (Exception e) when (IsRequestFailure(e, cancellationToken))
+        catch (Exception e) when (IsRequestFailure(e, outer))
         {
             Count();
             Log.RequestFailed(_logger, _options.Namespace, _options.LeaseName, "acquire/renew", e.Message);

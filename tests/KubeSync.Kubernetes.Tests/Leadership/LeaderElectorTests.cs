@@ -66,6 +66,26 @@ public sealed partial class LeaderElectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_ApiServerHangs_LeaderStopsByTheRenewDeadlineNotTheRequestTimeout()
+    {
+        _cluster = await FakeCluster.StartAsync();
+        var (leader, network) = Elector("leader");
+        var workStopped = new TaskCompletionSource();
+        var run = leader.RunAsync(async ct => { await WorkUntilCancelled(ct).ContinueWith(_ => workStopped.SetResult(), TaskScheduler.Default); }, _stop.Token);
+        await Eventually.TrueAsync(() => leader.IsLeader, "leads");
+
+        network.Hung = true;
+        var hungAt = DateTime.UtcNow;
+        await workStopped.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var stoppedAfter = DateTime.UtcNow - hungAt;
+
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"work stopped {stoppedAfter} after the hang; the request timeout is 30 s, the renew deadline 600 ms");
+        Assert.False(leader.IsLeader);
+        Assert.True(leader.Errors > 0);
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task Run_GracefulShutdown_ReleasesSoTheNextTakesOverAtOnce()
     {
         _cluster = await FakeCluster.StartAsync();
@@ -136,7 +156,7 @@ public sealed partial class LeaderElectorTests : IAsyncDisposable
     private (LeaderElector Elector, PartitionHandler Network) Elector(string identity, TimeSpan? leaseDuration = null)
     {
         var network = new PartitionHandler(KubeHttpHandlerFactory.Create(FakeCluster.ConfigFor(_cluster.Server), TimeProvider.System));
-        var client = new KubeApiClient(network, _cluster.Server.BaseAddress, "default", TimeSpan.FromSeconds(2));
+        var client = new KubeApiClient(network, _cluster.Server.BaseAddress, "default", TimeSpan.FromSeconds(30));
         _owned.Add(client);
         var options = new LeaderElectionOptions("default", "kubesync-operator", identity)
         {

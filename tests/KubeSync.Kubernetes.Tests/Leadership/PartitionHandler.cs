@@ -10,8 +10,18 @@ internal sealed class PartitionHandler : DelegatingHandler
 
     public volatile bool Partitioned;
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        Partitioned
-            ? Task.FromException<HttpResponseMessage>(new HttpRequestException("network partition (test)"))
-            : base.SendAsync(request, cancellationToken);
+    /// <summary>Requests hang until cancelled: an API server that accepts connections and never answers.</summary>
+    public volatile bool Hung;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (Hung)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        return Partitioned
+            ? throw new HttpRequestException("network partition (test)")
+            : await base.SendAsync(request, cancellationToken);
+    }
 }
