@@ -28,21 +28,21 @@ public sealed partial class ResourceClient<T>
         using var request = new HttpRequestMessage(HttpMethod.Get, _api.UriFor(path));
         using var response = await _api.SendAsync(request, streaming: true, cancellationToken);
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var reader = new StreamReader(body);
+        var reader = new WatchLineReader(body);
         while (true)
         {
             var line = await ReadLineAsync(reader, options.IdleTimeout, cancellationToken);
-            if (line is null)
+            if (line is not { } bytes)
             {
                 yield break;
             }
 
-            if (line.Length == 0)
+            if (bytes.IsEmpty)
             {
                 continue;
             }
 
-            var watchEvent = Decode(line);
+            var watchEvent = Decode(bytes.Span);
             yield return watchEvent;
             if (watchEvent.Type == WatchEventType.Error)
             {
@@ -51,7 +51,7 @@ public sealed partial class ResourceClient<T>
         }
     }
 
-    private static async Task<string?> ReadLineAsync(StreamReader reader, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>?> ReadLineAsync(WatchLineReader reader, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(idleTimeout);
@@ -65,7 +65,7 @@ public sealed partial class ResourceClient<T>
         }
     }
 
-    private WatchEvent<T> Decode(string line)
+    private WatchEvent<T> Decode(ReadOnlySpan<byte> line)
     {
         var envelope = JsonSerializer.Deserialize(line, KubeJsonContext.Default.WatchEventEnvelope)
             ?? throw new JsonException("watch: empty event");
