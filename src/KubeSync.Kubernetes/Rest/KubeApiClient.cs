@@ -47,6 +47,9 @@ public sealed class KubeApiClient : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+
+            // A bound on any one buffered answer; a page of a large list stays far below it.
+            MaxResponseContentBufferSize = 256 * 1024 * 1024,
         };
         Server = server;
         DefaultNamespace = defaultNamespace;

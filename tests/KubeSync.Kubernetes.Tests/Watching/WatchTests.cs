@@ -44,6 +44,40 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task Watch_LabelSelector_RelabelOutThenInIsDeletedThenAdded()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var maps = cluster.Client.Resource(KubeResources.ConfigMaps);
+        var map = await maps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "a", Labels = new() { ["app"] = "web" } } }, CancellationToken.None).WithTimeout("create");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<WatchEventType>();
+        var watching = Task.Run(async () =>
+        {
+            var options = new WatchOptions { ResourceVersion = map.Metadata.ResourceVersion, LabelSelector = "app=web", AllowBookmarks = false };
+            await foreach (var e in maps.WatchAsync(null, options, stop.Token))
+            {
+                seen.Add(e.Type);
+                if (seen.Count == 3)
+                {
+                    return;
+                }
+            }
+        });
+
+        map.Metadata.Labels!["app"] = "db";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
+        map.Data = new() { ["k"] = "v" };
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while out");
+        map.Metadata.Labels!["app"] = "web";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel in");
+        map.Data!["k"] = "w";
+        await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
+        await watching.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Modified], seen);
+    }
+
+    [Fact]
     public async Task Watch_HttpGone_ThrowsGone()
     {
         await using var cluster = await FakeCluster.StartAsync();

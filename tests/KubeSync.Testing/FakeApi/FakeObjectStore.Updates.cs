@@ -108,7 +108,7 @@ public sealed partial class FakeObjectStore
         }
         else
         {
-            Publish(definition, "MODIFIED", stored);
+            Publish(definition, "MODIFIED", stored, old);
         }
 
         return stored.Render();

@@ -50,11 +50,11 @@ public sealed partial class FakeObjectStore
                     return watcher;
                 }
 
-                foreach (var (revision, def, type, obj) in _history)
+                foreach (var (revision, def, type, obj, previous) in _history)
                 {
-                    if (revision > from && watcher.Matches(def, obj))
+                    if (revision > from && TypeFor(watcher, def, type, obj, previous) is { } seen)
                     {
-                        watcher.Messages.Writer.TryWrite(new FakeWatchMessage(FakeWatchMessageKind.Event, type, obj.DeepClone().AsObject()));
+                        watcher.Messages.Writer.TryWrite(new FakeWatchMessage(FakeWatchMessageKind.Event, seen, obj.DeepClone().AsObject()));
                     }
                 }
             }
@@ -99,19 +99,41 @@ public sealed partial class FakeObjectStore
         }
     }
 
-    /// <summary>Gives the object a new resourceVersion and tells the watches. Called under the lock.</summary>
-    private void Publish(FakeResourceDefinition definition, string type, FakeStoredObject stored)
+    /// <summary>
+    /// Gives the object a new resourceVersion and tells the watches. Called under the lock. With
+    /// <paramref name="previous"/>, a change that moves the object into or out of a watch's label selector
+    /// reaches that watch as ADDED or DELETED, as on the real server.
+    /// </summary>
+    private void Publish(FakeResourceDefinition definition, string type, FakeStoredObject stored, JsonObject? previous = null)
     {
         _revision++;
         stored.Object["metadata"]!["resourceVersion"] = _revision.ToString(CultureInfo.InvariantCulture);
         var rendered = stored.Render();
-        _history.Add((_revision, definition, type, rendered));
+        _history.Add((_revision, definition, type, rendered, previous));
         foreach (var watcher in _watchers)
         {
-            if (watcher.Matches(definition, rendered))
+            if (TypeFor(watcher, definition, type, rendered, previous) is { } seen)
             {
-                watcher.Messages.Writer.TryWrite(new FakeWatchMessage(FakeWatchMessageKind.Event, type, rendered.DeepClone().AsObject()));
+                watcher.Messages.Writer.TryWrite(new FakeWatchMessage(FakeWatchMessageKind.Event, seen, rendered.DeepClone().AsObject()));
             }
         }
+    }
+
+    /// <summary>The event type <paramref name="watcher"/> sees for a change, or null when the change is not its business.</summary>
+    private static string? TypeFor(FakeWatcher watcher, FakeResourceDefinition definition, string type, JsonObject now, JsonObject? previous)
+    {
+        var matchesNow = watcher.Matches(definition, now);
+        if (type != "MODIFIED" || previous is null)
+        {
+            return matchesNow ? type : null;
+        }
+
+        return (watcher.Matches(definition, previous), matchesNow) switch
+        {
+            (true, true) => "MODIFIED",
+            (false, true) => "ADDED",
+            (true, false) => "DELETED",
+            _ => null,
+        };
     }
 }

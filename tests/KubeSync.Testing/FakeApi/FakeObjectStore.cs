@@ -13,7 +13,7 @@ public sealed partial class FakeObjectStore
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<string, SortedDictionary<string, FakeStoredObject>> _objects = [];
-    private readonly List<(long Revision, FakeResourceDefinition Definition, string Type, JsonObject Object)> _history = [];
+    private readonly List<(long Revision, FakeResourceDefinition Definition, string Type, JsonObject Object, JsonObject? Previous)> _history = [];
     private long _revision = 1000;
     private long _compacted;
 
