@@ -28,6 +28,7 @@ public sealed class Reflector<T>
     private long _lastEventTicks;
     private string? _resourceVersion;
     private volatile bool _synced;
+    private readonly TaskCompletionSource _syncedOnce = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Reflector(
         ResourceClient<T> client,
@@ -46,6 +47,9 @@ public sealed class Reflector<T>
 
     /// <summary>True once the first list has been stored.</summary>
     public bool HasSynced => _synced;
+
+    /// <summary>Completes when the first list has been stored (an operator starts reconciling after it).</summary>
+    public Task Synced => _syncedOnce.Task;
 
     /// <summary>The version the next watch starts from.</summary>
     public string? ResourceVersion => Volatile.Read(ref _resourceVersion);
@@ -101,7 +105,8 @@ public sealed class Reflector<T>
             var key = Key(item);
             seen.Add(key);
             var known = _items.GetValueOrDefault(key);
-            _items[key] = item;
+
+            // The store changes only after the handler ran: if it fails, the next relist reports the change again.
             if (known is null)
             {
                 await _onChange(new WatchEvent<T>(WatchEventType.Added, item), cancellationToken);
@@ -110,16 +115,19 @@ public sealed class Reflector<T>
             {
                 await _onChange(new WatchEvent<T>(WatchEventType.Modified, item), cancellationToken);
             }
+
+            _items[key] = item;
         }
 
         foreach (var (key, vanished) in _items.Where(kv => !seen.Contains(kv.Key)).ToList())
         {
-            _items.TryRemove(key, out _);
             await _onChange(new WatchEvent<T>(WatchEventType.Deleted, vanished), cancellationToken);
+            _items.TryRemove(key, out _);
         }
 
         Volatile.Write(ref _resourceVersion, list.Metadata.ResourceVersion);
         _synced = true;
+        _syncedOnce.TrySetResult();
         Touch();
         Log.Listed(_logger, _client.Type.Kind.Plural, list.Items.Count, list.Metadata.ResourceVersion);
     }

@@ -48,6 +48,33 @@ public sealed class ReflectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_HandlerFailsWithApiError_EventDeliveredAgain()
+    {
+        _cluster = await FakeCluster.StartAsync();
+        var maps = _cluster.Client.Resource(KubeResources.ConfigMaps);
+        await maps.CreateAsync(Map("a"), CancellationToken.None).WithTimeout("seed");
+        var calls = 0;
+        var reflector = new Reflector<ConfigMap>(
+            maps,
+            FastOptions,
+            (e, _) =>
+            {
+                // The first delivery fails the way a reconcile's API call can; the reflector must not lose the event.
+                return Interlocked.Increment(ref calls) == 1
+                    ? throw new KubeSync.Kubernetes.Rest.KubeConflictException("conflict (test)")
+                    : ValueTask.CompletedTask;
+            },
+            TimeProvider.System,
+            NullLogger<Reflector<ConfigMap>>.Instance);
+        _running = Task.Run(() => reflector.RunAsync(_stop.Token));
+
+        await reflector.Synced.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(2, calls);
+        Assert.NotNull(reflector.Find("default", "a"));
+    }
+
+    [Fact]
     public async Task Run_CleanEndOfStream_WatchesAgainWithoutRelisting()
     {
         await StartAsync("a");
@@ -163,7 +190,8 @@ public sealed class ReflectorTests : IAsyncDisposable
             clock,
             NullLogger<Reflector<ConfigMap>>.Instance);
         _running = Task.Run(() => reflector.RunAsync(_stop.Token));
-        await Eventually.TrueAsync(() => reflector.HasSynced, "first list");
+        await reflector.Synced.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(reflector.HasSynced);
         return reflector;
     }
 }
