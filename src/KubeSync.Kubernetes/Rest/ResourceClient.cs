@@ -31,14 +31,17 @@ public sealed partial class ResourceClient<T>
     public Task<T> GetAsync(string? ns, string name, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, ObjectPath(ns, name), null, Type.TypeInfo, cancellationToken);
 
-    /// <summary>The object, or null when it does not exist.</summary>
+    /// <summary>
+    /// The object, or null when it does not exist. A 404 for the resource itself (a CRD not installed)
+    /// still throws: that is a broken setup, not a missing object.
+    /// </summary>
     public async Task<T?> FindAsync(string? ns, string name, CancellationToken cancellationToken)
     {
         try
         {
             return await GetAsync(ns, name, cancellationToken);
         }
-        catch (KubeNotFoundException)
+        catch (KubeNotFoundException e) when (IsMissingObject(e, name))
         {
             return null;
         }
@@ -106,7 +109,7 @@ public sealed partial class ResourceClient<T>
             using var response = await _api.SendAsync(request, streaming: false, cancellationToken);
             return true;
         }
-        catch (KubeNotFoundException)
+        catch (KubeNotFoundException e) when (IsMissingObject(e, name))
         {
             return false;
         }
@@ -166,6 +169,9 @@ public sealed partial class ResourceClient<T>
         var name = obj.Metadata.Name ?? throw new ArgumentException("replace needs metadata.name", nameof(obj));
         return SendAsync(HttpMethod.Put, ObjectPath(obj.Metadata.Namespace, name, subresource), JsonBody(obj, "application/json"), Type.TypeInfo, cancellationToken);
     }
+
+    /// <summary>The API names the object in the Status details of an object's 404, and nothing for an unknown resource.</summary>
+    private static bool IsMissingObject(KubeNotFoundException e, string name) => e.Status?.Details?.Name == name;
 
     private string? Namespace(string? ns) => Kind.Namespaced ? ns ?? _api.DefaultNamespace : null;
 

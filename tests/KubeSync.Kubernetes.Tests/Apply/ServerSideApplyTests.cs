@@ -106,6 +106,19 @@ public sealed class ServerSideApplyTests
     }
 
     [Fact]
+    public async Task Apply_DroppedMapKey_RemovedUnlessAnotherManagerOwnsIt()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var maps = cluster.Client.Resource(KubeResources.ConfigMaps);
+        await maps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "cfg" }, Data = new() { ["user"] = "1" } }, "user", CancellationToken.None).WithTimeout("create");
+        await maps.ApplyAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "cfg" }, Data = new() { ["a"] = "1", ["b"] = "2", ["user"] = "1" } }, Operator, CancellationToken.None).WithTimeout("apply a b");
+
+        var after = (await maps.ApplyAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "cfg" }, Data = new() { ["a"] = "1" } }, Operator, CancellationToken.None).WithTimeout("apply a")).Applied;
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "1", ["user"] = "1" }, after.Data);
+    }
+
+    [Fact]
     public async Task Apply_FieldOfAnotherManager_ConflictUnlessForced()
     {
         await using var cluster = await FakeCluster.StartAsync();

@@ -57,6 +57,16 @@ public sealed class ResourceClientTests
     }
 
     [Fact]
+    public async Task Find_ResourceNotServed_ThrowsInsteadOfNull()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var unserved = cluster.Client.Resource(KubeResources.Generic(new ResourceKind("example.com", "v1", "widgets", "Widget")));
+
+        await Assert.ThrowsAsync<KubeNotFoundException>(() => unserved.FindAsync(null, "w", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+        await Assert.ThrowsAsync<KubeNotFoundException>(() => unserved.DeleteAsync(null, "w", CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task Replace_StaleResourceVersion_ThrowsConflict()
     {
         await using var cluster = await FakeCluster.StartAsync();
