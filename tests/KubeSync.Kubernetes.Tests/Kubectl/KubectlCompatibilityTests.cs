@@ -38,6 +38,32 @@ public sealed class KubectlCompatibilityTests
         """;
 
     [KubectlFact]
+    public async Task KubectlExec_WebSocketFraming_PrintsOutputAndReturnsExitCode()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await FakeKubeApiServer.StartAsync().WithTimeout("fake server");
+        var protocols = new System.Collections.Concurrent.ConcurrentBag<string>();
+        server.ExecHandler = async (context, cancellationToken) =>
+        {
+            protocols.Add(context.Protocol);
+            await context.WriteStdoutAsync($"hello from {context.Container}\n", cancellationToken);
+            await context.WriteStderrAsync("warning\n", cancellationToken);
+            return int.Parse(context.Command[^1]);
+        };
+        var kubectl = new Kubectl(server.WriteKubeconfig(dir.Combine("kubeconfig")), dir.Combine("cache"));
+        await kubectl.RunAsync("apiVersion: v1\nkind: Pod\nmetadata: {name: web-0}\nspec: {containers: [{name: app, image: nginx}]}\n", "create", "-f", "-");
+
+        var ok = await kubectl.RunAsync(null, "exec", "web-0", "-c", "app", "--", "exit", "0");
+        var failed = await kubectl.RunAsync(null, "exec", "web-0", "-c", "app", "--", "exit", "3");
+
+        Assert.True(ok.ExitCode == 0, ok.Stderr);
+        Assert.Equal("hello from app\n", ok.Stdout);
+        Assert.Contains("warning", ok.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, failed.ExitCode);
+        Assert.Equal(["v5.channel.k8s.io", "v5.channel.k8s.io"], protocols);
+    }
+
+    [KubectlFact]
     public async Task Kubectl_CreateGetApplyDelete_WorksAgainstTheFake()
     {
         using var dir = new TempDirectory();
