@@ -101,11 +101,19 @@ public sealed partial class ResourceClient<T>
     public Task<T> ReplaceStatusAsync(T obj, CancellationToken cancellationToken) => ReplaceAsync(obj, "status", cancellationToken);
 
     /// <summary>Deletes the object; false when it did not exist.</summary>
-    public async Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken)
+    public Task<bool> DeleteAsync(string? ns, string name, CancellationToken cancellationToken) => DeleteAsync(ns, name, null, cancellationToken);
+
+    /// <summary>Deletes the object with propagation and preconditions; false when it did not exist, <see cref="KubeConflictException"/> when a precondition failed.</summary>
+    public async Task<bool> DeleteAsync(string? ns, string name, DeleteOptions? options, CancellationToken cancellationToken)
     {
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Delete, _api.UriFor(ObjectPath(ns, name)));
+            if (options is not null)
+            {
+                request.Content = DeleteBody(options);
+            }
+
             using var response = await _api.SendAsync(request, streaming: false, cancellationToken);
             return true;
         }
@@ -168,6 +176,35 @@ public sealed partial class ResourceClient<T>
         ArgumentNullException.ThrowIfNull(obj);
         var name = obj.Metadata.Name ?? throw new ArgumentException("replace needs metadata.name", nameof(obj));
         return SendAsync(HttpMethod.Put, ObjectPath(obj.Metadata.Namespace, name, subresource), JsonBody(obj, "application/json"), Type.TypeInfo, cancellationToken);
+    }
+
+    private static ByteArrayContent DeleteBody(DeleteOptions options)
+    {
+        var body = new JsonObject { ["kind"] = "DeleteOptions", ["apiVersion"] = "v1" };
+        if (options.PropagationPolicy is not null)
+        {
+            body["propagationPolicy"] = options.PropagationPolicy;
+        }
+
+        if (options.PreconditionUid is not null || options.PreconditionResourceVersion is not null)
+        {
+            var preconditions = new JsonObject();
+            if (options.PreconditionUid is not null)
+            {
+                preconditions["uid"] = options.PreconditionUid;
+            }
+
+            if (options.PreconditionResourceVersion is not null)
+            {
+                preconditions["resourceVersion"] = options.PreconditionResourceVersion;
+            }
+
+            body["preconditions"] = preconditions;
+        }
+
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, KubeJsonContext.Default.JsonObject));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     /// <summary>The API names the object in the Status details of an object's 404, and nothing for an unknown resource.</summary>

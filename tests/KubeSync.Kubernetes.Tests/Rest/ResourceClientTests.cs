@@ -155,6 +155,23 @@ public sealed class ResourceClientTests
     }
 
     [Fact]
+    public async Task Delete_UidPreconditionOfAnOlderObject_ThrowsConflictAndKeepsIt()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var maps = cluster.Client.Resource(KubeResources.ConfigMaps);
+        var old = await maps.CreateAsync(Map("one", "a"), CancellationToken.None).WithTimeout("create");
+        await maps.DeleteAsync(null, "one", CancellationToken.None).WithTimeout("delete");
+        var current = await maps.CreateAsync(Map("one", "b"), CancellationToken.None).WithTimeout("recreate");
+
+        var stale = new DeleteOptions { PreconditionUid = old.Metadata.Uid, PropagationPolicy = "Background" };
+        await Assert.ThrowsAsync<KubeConflictException>(() => maps.DeleteAsync(null, "one", stale, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+        var deleted = await maps.DeleteAsync(null, "one", stale with { PreconditionUid = current.Metadata.Uid }, CancellationToken.None).WithTimeout("delete current");
+
+        Assert.True(deleted);
+        Assert.Null(await maps.FindAsync(null, "one", CancellationToken.None).WithTimeout("find"));
+    }
+
+    [Fact]
     public async Task Delete_WithFinalizer_MarksThenRemovesWhenFinalizerCleared()
     {
         await using var cluster = await FakeCluster.StartAsync();

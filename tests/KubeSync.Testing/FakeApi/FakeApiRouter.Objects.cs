@@ -50,7 +50,8 @@ internal sealed partial class FakeApiRouter
         }
         else if (HttpMethods.IsDelete(method))
         {
-            result = Store.Delete(definition, ns, name);
+            var options = await ReadBodyAsync(context) is { Length: > 0 } text ? JsonNode.Parse(text) as JsonObject : null;
+            result = Store.Delete(definition, ns, name, options?["preconditions"] as JsonObject);
         }
         else if (HttpMethods.IsPatch(method))
         {

@@ -138,7 +138,8 @@ public sealed partial class FakeObjectStore
         }
     }
 
-    internal JsonObject Delete(FakeResourceDefinition definition, string? ns, string name)
+    /// <summary>Deletes (or, with finalizers, marks); <paramref name="preconditions"/> (uid, resourceVersion) must match or it is a 409.</summary>
+    internal JsonObject Delete(FakeResourceDefinition definition, string? ns, string name, JsonObject? preconditions = null)
     {
         lock (_lock)
         {
@@ -150,6 +151,14 @@ public sealed partial class FakeObjectStore
             }
 
             var meta = stored.Object["metadata"]!.AsObject();
+            foreach (var field in new[] { "uid", "resourceVersion" })
+            {
+                if (preconditions?[field]?.GetValue<string>() is { } wanted && wanted != meta[field]?.GetValue<string>())
+                {
+                    throw new FakeApiException(409, "Conflict", $"Precondition failed: {field}: {wanted}, object has {meta[field]}", new JsonObject { ["name"] = name, ["kind"] = definition.Plural });
+                }
+            }
+
             if (meta["finalizers"] is JsonArray { Count: > 0 })
             {
                 if (meta["deletionTimestamp"] is null)
