@@ -51,6 +51,9 @@ public sealed class KubeApiClient : IDisposable
             // A bound on any one buffered answer; a page of a large list stays far below it.
             MaxResponseContentBufferSize = 256 * 1024 * 1024,
         };
+
+        // The API server names an update's field manager after the User-Agent when the call names none.
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd($"kubesync/{typeof(KubeApiClient).Assembly.GetName().Version?.ToString(3) ?? "0"}");
         Server = server;
         DefaultNamespace = defaultNamespace;
         RequestTimeout = requestTimeout;

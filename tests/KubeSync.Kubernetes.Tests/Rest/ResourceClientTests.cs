@@ -27,6 +27,7 @@ public sealed class ResourceClientTests
         Assert.Equal(created.Metadata.ResourceVersion, read.Metadata.ResourceVersion);
         Assert.NotNull(read.Metadata.CreationTimestamp);
         Assert.Equal("v1", read.Data!["key"]);
+        Assert.Equal("kubesync", read.Metadata.ManagedFields![0]!["manager"]!.GetValue<string>());
     }
 
     [Fact]
