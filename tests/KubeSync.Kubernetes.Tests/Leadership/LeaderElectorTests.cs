@@ -79,7 +79,7 @@ public sealed partial class LeaderElectorTests : IAsyncDisposable
         await workStopped.Task.WaitAsync(TimeSpan.FromSeconds(20));
         var stoppedAfter = DateTime.UtcNow - hungAt;
 
-        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"work stopped {stoppedAfter} after the hang; the request timeout is 30 s, the renew deadline 600 ms");
+        Assert.True(stoppedAfter < TimeSpan.FromSeconds(5), $"work stopped {stoppedAfter} after the hang; the request timeout is 30 s, the renew deadline 1.2 s");
         Assert.False(leader.IsLeader);
         Assert.True(leader.Errors > 0);
         await run.WaitAsync(TimeSpan.FromSeconds(20));
@@ -160,9 +160,10 @@ public sealed partial class LeaderElectorTests : IAsyncDisposable
         _owned.Add(client);
         var options = new LeaderElectionOptions("default", "kubesync-operator", identity)
         {
-            LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(1),
-            RenewDeadline = TimeSpan.FromMilliseconds(600),
-            RetryPeriod = TimeSpan.FromMilliseconds(100),
+            // Short enough for a fast suite, long enough that a loaded CI machine does not miss renewals.
+            LeaseDuration = leaseDuration ?? TimeSpan.FromSeconds(2),
+            RenewDeadline = TimeSpan.FromMilliseconds(1200),
+            RetryPeriod = TimeSpan.FromMilliseconds(200),
         };
         return (new LeaderElector(client.Resource(KubeResources.Leases), options, TimeProvider.System, NullLogger<LeaderElector>.Instance), network);
     }

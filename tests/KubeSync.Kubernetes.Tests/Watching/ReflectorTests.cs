@@ -14,7 +14,8 @@ public sealed class ReflectorTests : IAsyncDisposable
     private static readonly ReflectorOptions FastOptions = new()
     {
         Namespace = "default",
-        IdleTimeout = TimeSpan.FromMilliseconds(700),
+        // Ten bookmark intervals: a loaded CI machine must not make a healthy watch look idle.
+        IdleTimeout = TimeSpan.FromSeconds(2),
         MinBackoff = TimeSpan.FromMilliseconds(20),
         MaxBackoff = TimeSpan.FromMilliseconds(100),
     };
