@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 using KubeSync.Kubernetes.Resources;
 using KubeSync.Kubernetes.Rest;
@@ -32,6 +33,8 @@ public sealed class ServerSideApplyTests
             Image = "kubesync:1",
             Env = [.. env.Select(e => new EnvVar { Name = e, Value = "1" })],
             VolumeMounts = [new VolumeMount { Name = "kubesync-state", MountPath = "/state" }],
+            Resources = JsonNode.Parse("""{"limits":{"memory":"128Mi"}}""")!.AsObject(),
+            ReadinessProbe = JsonNode.Parse("""{"httpGet":{"path":"/healthz","port":8080}}""")!.AsObject(),
         };
         return new Deployment
         {
@@ -83,6 +86,8 @@ public sealed class ServerSideApplyTests
         Assert.Equal(["app", "kubesync"], pod.Containers!.Select(c => c.Name));
         Assert.Equal("nginx:1", pod.Containers![0].Image);
         Assert.Equal(["A", "B"], pod.Containers[1].Env!.Select(e => e.Name));
+        Assert.Equal("128Mi", pod.Containers[1].Resources!["limits"]!["memory"]!.GetValue<string>());
+        Assert.Equal("/healthz", pod.Containers[1].ReadinessProbe!["httpGet"]!["path"]!.GetValue<string>());
         Assert.Equal(2, applied.Spec.Replicas);
         Assert.Equal(2, applied.Metadata.Generation);
         var fields = applied.Metadata.ManagedFields!.Single(m => m!["manager"]!.GetValue<string>() == "kubesync-operator")!["fieldsV1"]!.ToJsonString();
