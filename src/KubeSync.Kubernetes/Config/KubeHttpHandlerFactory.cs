@@ -24,7 +24,6 @@ public static class KubeHttpHandlerFactory
             ConnectTimeout = TimeSpan.FromSeconds(10),
             SslOptions = new SslClientAuthenticationOptions
             {
-                TargetHost = config.TlsServerName,
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(config, certificate, chain, errors),
             },
         };
@@ -44,14 +43,24 @@ public static class KubeHttpHandlerFactory
             return true;
         }
 
-        if (config.CertificateAuthority is not { Count: > 0 } authority)
-        {
-            return errors == SslPolicyErrors.None;
-        }
-
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
             return false;
+        }
+
+        // SocketsHttpHandler checks the name against the URL's host whatever TargetHost says, so with
+        // tls-server-name the name is checked here instead (the SNI sent stays the URL's host).
+        var nameMatches = config.TlsServerName is { } serverName
+            ? Leaf(certificate).MatchesHostname(serverName)
+            : (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+        if (!nameMatches)
+        {
+            return false;
+        }
+
+        if (config.CertificateAuthority is not { Count: > 0 } authority)
+        {
+            return (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0;
         }
 
         using var custom = new X509Chain();
@@ -66,17 +75,10 @@ public static class KubeHttpHandlerFactory
             }
         }
 
-        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        try
-        {
-            return custom.Build(leaf);
-        }
-        finally
-        {
-            if (!ReferenceEquals(leaf, certificate))
-            {
-                leaf.Dispose();
-            }
-        }
+        return custom.Build(Leaf(certificate));
     }
+
+    /// <summary>The callback's certificate is an <see cref="X509Certificate2"/> owned by the TLS stream; only a plain one is copied.</summary>
+    private static X509Certificate2 Leaf(X509Certificate certificate) =>
+        certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
 }

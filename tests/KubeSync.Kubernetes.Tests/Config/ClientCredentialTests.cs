@@ -44,6 +44,37 @@ public sealed class ClientCredentialTests : IDisposable
         Assert.Equal("team", created.Metadata.Namespace);
     }
 
+    [Theory]
+    [InlineData("localhost", true, false)]
+    [InlineData("api.example", false, false)]
+    [InlineData(null, true, false)]
+    [InlineData("api.example", true, true)]
+    public async Task Tls_ServerNameAndInsecure_ValidatedAsConfigured(string? tlsServerName, bool expectSuccess, bool insecure)
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var trusted = FakeCluster.ConfigFor(cluster.Server);
+        var config = new KubeClientConfig
+        {
+            Server = trusted.Server,
+            Token = trusted.Token,
+            CertificateAuthority = insecure ? null : trusted.CertificateAuthority,
+            InsecureSkipTlsVerify = insecure,
+            TlsServerName = tlsServerName,
+        };
+        using var api = new KubeApiClient(config);
+
+        var list = api.Resource(KubeResources.Pods).ListAsync(null, null, CancellationToken.None);
+
+        if (expectSuccess)
+        {
+            Assert.Empty((await list.WithTimeout("list")).Items);
+        }
+        else
+        {
+            await Assert.ThrowsAsync<HttpRequestException>(() => list).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+    }
+
     [Fact]
     public async Task Kubeconfig_WrittenByFake_WorksWithTokenAndCa()
     {
