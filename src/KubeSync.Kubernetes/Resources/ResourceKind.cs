@@ -31,4 +31,7 @@ public sealed record ResourceKind(string Group, string Version, string Plural, s
     public static ResourceKind Events { get; } = new("events.k8s.io", "v1", "events", "Event");
 
     public static ResourceKind SyncGroups { get; } = new("kubesync.io", "v1alpha1", "syncgroups", "SyncGroup");
+
+    public static ResourceKind CustomResourceDefinitions { get; } =
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
 }

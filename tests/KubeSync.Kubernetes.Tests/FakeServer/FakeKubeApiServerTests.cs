@@ -75,6 +75,34 @@ public sealed class FakeKubeApiServerTests
     }
 
     [Fact]
+    public async Task CustomResourceDefinition_Created_ItsResourceIsServed()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var crds = cluster.Client.Resource(KubeResources.Generic(ResourceKind.CustomResourceDefinitions));
+        var widgets = cluster.Client.Resource(KubeResources.Generic(new ResourceKind("example.com", "v1", "widgets", "Widget")));
+        var crd = new KubeObject
+        {
+            Metadata = new ObjectMeta { Name = "widgets.example.com" },
+            AdditionalProperties = new()
+            {
+                ["spec"] = JsonDocument.Parse("""
+                    {"group":"example.com","scope":"Namespaced",
+                     "names":{"plural":"widgets","singular":"widget","kind":"Widget","shortNames":["wd"]},
+                     "versions":[{"name":"v1","served":true,"storage":true,"subresources":{"status":{}}}]}
+                    """).RootElement,
+            },
+        };
+
+        await Assert.ThrowsAsync<KubeNotFoundException>(() => widgets.ListAsync(null, null, CancellationToken.None)).WaitAsync(TimeSpan.FromSeconds(20));
+        await crds.ApplyAsync(crd, new ApplyOptions("installer"), CancellationToken.None).WithTimeout("install CRD");
+        var created = await widgets.CreateAsync(new KubeObject { Metadata = new ObjectMeta { Name = "w1" } }, CancellationToken.None).WithTimeout("create widget");
+
+        Assert.Equal("Widget", created.Kind);
+        Assert.Equal("example.com/v1", created.ApiVersion);
+        Assert.NotNull(cluster.Server.Resources.Find("example.com", "v1", "widgets")!.ShortNames);
+    }
+
+    [Fact]
     public async Task Generic_SyncGroupWithStatus_ApplySpecThenStatus()
     {
         await using var cluster = await FakeCluster.StartAsync();

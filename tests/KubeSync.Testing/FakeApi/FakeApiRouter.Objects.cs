@@ -62,7 +62,16 @@ internal sealed partial class FakeApiRouter
             throw new FakeApiException(405, "MethodNotAllowed", $"{method} is not supported");
         }
 
+        ServeIfCustomResourceDefinition(definition, method, result);
         await WriteJsonAsync(context, code, result);
+    }
+
+    private void ServeIfCustomResourceDefinition(FakeResourceDefinition definition, string method, JsonObject stored)
+    {
+        if (definition.Group == "apiextensions.k8s.io" && definition.Plural == "customresourcedefinitions" && !HttpMethods.IsGet(method) && !HttpMethods.IsDelete(method))
+        {
+            _server.Resources.AddCustomResource(stored);
+        }
     }
 
     private async Task CollectionAsync(HttpContext context, FakeResourceDefinition definition, string? ns)
@@ -74,7 +83,9 @@ internal sealed partial class FakeApiRouter
         }
         else if (HttpMethods.IsPost(method))
         {
-            await WriteJsonAsync(context, 201, Store.Create(definition, ns, await ReadObjectAsync(context), Manager(context)));
+            var created = Store.Create(definition, ns, await ReadObjectAsync(context), Manager(context));
+            ServeIfCustomResourceDefinition(definition, method, created);
+            await WriteJsonAsync(context, 201, created);
         }
         else
         {

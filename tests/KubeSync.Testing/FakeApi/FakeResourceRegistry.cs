@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace KubeSync.Testing.FakeApi;
 
 /// <summary>The resources a fake server knows; built-ins plus whatever a test adds (CRDs).</summary>
@@ -30,6 +32,7 @@ public sealed class FakeResourceRegistry
         new("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding"),
         new("coordination.k8s.io", "v1", "leases", "lease", "Lease"),
         new("events.k8s.io", "v1", "events", "event", "Event", ShortNames: ["ev"]),
+        new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", Namespaced: false, HasStatusSubresource: true, ShortNames: ["crd", "crds"]),
         new("kubesync.io", "v1alpha1", "syncgroups", "syncgroup", "SyncGroup", HasStatusSubresource: true, ShortNames: ["sg"]),
     ];
 
@@ -51,6 +54,30 @@ public sealed class FakeResourceRegistry
         {
             _definitions.RemoveAll(d => d.Key == definition.Key);
             _definitions.Add(definition);
+        }
+    }
+
+    /// <summary>Serves the resource a CustomResourceDefinition describes, each served version, as the real server does once the CRD is stored.</summary>
+    public void AddCustomResource(JsonObject crd)
+    {
+        ArgumentNullException.ThrowIfNull(crd);
+        var spec = crd["spec"] as JsonObject ?? throw FakeApiException.Invalid("CustomResourceDefinition: spec is required");
+        var names = spec["names"] as JsonObject ?? throw FakeApiException.Invalid("CustomResourceDefinition: spec.names is required");
+        var group = spec["group"]?.GetValue<string>() ?? throw FakeApiException.Invalid("CustomResourceDefinition: spec.group is required");
+        var plural = names["plural"]?.GetValue<string>() ?? throw FakeApiException.Invalid("CustomResourceDefinition: spec.names.plural is required");
+        var kind = names["kind"]?.GetValue<string>() ?? throw FakeApiException.Invalid("CustomResourceDefinition: spec.names.kind is required");
+        var singular = names["singular"]?.GetValue<string>() ?? kind.ToLowerInvariant();
+        var shortNames = (names["shortNames"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToList();
+        var namespaced = spec["scope"]?.GetValue<string>() != "Cluster";
+        foreach (var version in (spec["versions"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (version["served"]?.GetValue<bool>() == false)
+            {
+                continue;
+            }
+
+            var hasStatus = version["subresources"]?["status"] is not null;
+            Add(new FakeResourceDefinition(group, version["name"]!.GetValue<string>(), plural, singular, kind, namespaced, hasStatus, shortNames));
         }
     }
 
