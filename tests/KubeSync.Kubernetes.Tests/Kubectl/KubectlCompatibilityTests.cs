@@ -38,6 +38,39 @@ public sealed class KubectlCompatibilityTests
         """;
 
     [KubectlFact]
+    public async Task Kubectl_ApplyCrdThenCustomResource_ServedByShortName()
+    {
+        const string crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata:
+              name: widgets.example.com
+            spec:
+              group: example.com
+              scope: Namespaced
+              names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            """;
+        using var dir = new TempDirectory();
+        await using var server = await FakeKubeApiServer.StartAsync().WithTimeout("fake server");
+        var kubectl = new Kubectl(server.WriteKubeconfig(dir.Combine("kubeconfig")), dir.Combine("cache"));
+
+        var install = await kubectl.RunAsync(crd, "apply", "--server-side", "-f", "-");
+        var create = await kubectl.RunAsync("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n", "apply", "--server-side", "-f", "-");
+        var get = await kubectl.RunAsync(null, "get", "wd", "-o", "name");
+
+        Assert.True(install.ExitCode == 0, install.Stderr);
+        Assert.True(create.ExitCode == 0, create.Stderr);
+        Assert.True(get.ExitCode == 0, get.Stderr);
+        Assert.Equal("widget.example.com/w1", get.Stdout.Trim());
+    }
+
+    [KubectlFact]
     public async Task KubectlExec_WebSocketFraming_PrintsOutputAndReturnsExitCode()
     {
         using var dir = new TempDirectory();
