@@ -75,8 +75,16 @@ public sealed class Reflector<T>
                     await RelistAsync(cancellationToken);
                 }
 
-                await WatchAsync(cancellationToken);
-                failures = 0;
+                if (await WatchAsync(cancellationToken))
+                {
+                    failures = 0;
+                }
+                else
+                {
+                    // A stream that ends at once with nothing in it would otherwise be reopened in a hot loop.
+                    failures++;
+                    await Task.Delay(Backoff(failures), _time, cancellationToken);
+                }
             }
             catch (KubeGoneException e)
             {
@@ -132,8 +140,11 @@ public sealed class Reflector<T>
         Log.Listed(_logger, _client.Type.Kind.Plural, list.Items.Count, list.Metadata.ResourceVersion);
     }
 
-    private async Task WatchAsync(CancellationToken cancellationToken)
+    /// <summary>Watches until the stream ends; false when it ended at once without sending anything.</summary>
+    private async Task<bool> WatchAsync(CancellationToken cancellationToken)
     {
+        var opened = _time.GetUtcNow();
+        var received = false;
         var options = new WatchOptions
         {
             ResourceVersion = ResourceVersion,
@@ -145,6 +156,7 @@ public sealed class Reflector<T>
         await foreach (var change in _client.WatchAsync(_options.Namespace, options, cancellationToken))
         {
             Touch();
+            received = true;
             switch (change.Type)
             {
                 case WatchEventType.Error:
@@ -166,6 +178,7 @@ public sealed class Reflector<T>
         }
 
         Log.WatchEnded(_logger, _client.Type.Kind.Plural, ResourceVersion);
+        return received || _time.GetUtcNow() - opened >= _options.MinBackoff;
     }
 
     /// <summary>Exponential from <see cref="ReflectorOptions.MinBackoff"/> to the max, with ±25% jitter.</summary>

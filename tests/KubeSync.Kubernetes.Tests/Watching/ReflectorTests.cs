@@ -103,6 +103,22 @@ public sealed class ReflectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_WatchesEndingAtOnce_BackOffInsteadOfSpinning()
+    {
+        await StartAsync("a");
+        await Eventually.TrueAsync(() => _cluster.Server.Store.OpenWatches == 1, "watch open");
+
+        _cluster.Server.EndNextWatchesAtOnce(5);
+        var started = DateTime.UtcNow;
+        _cluster.Server.EndWatches();
+        await Eventually.TrueAsync(() => Watches == 7 && _cluster.Server.Store.OpenWatches == 1, "a lasting watch after five empty ones");
+
+        // Backoff from 20 ms doubling to 100 ms, jitter down to 75 %: at least 0.75 x (20 + 40 + 80 + 100 + 100) ms.
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(250), $"reopened five empty watches in {DateTime.UtcNow - started}");
+        Assert.Equal(1, Lists);
+    }
+
+    [Fact]
     public async Task Run_ErrorEvent410_Relists()
     {
         await StartAsync("a");

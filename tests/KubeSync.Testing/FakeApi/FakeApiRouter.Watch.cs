@@ -29,7 +29,10 @@ internal sealed partial class FakeApiRouter
             context.Response.ContentType = "application/json";
             await context.Response.StartAsync(stop.Token);
             await context.Response.Body.FlushAsync(stop.Token);
-            await StreamAsync(context, watcher, stop.Token);
+            if (!_server.TakeEmptyWatch())
+            {
+                await StreamAsync(context, watcher, stop.Token);
+            }
         }
         catch (OperationCanceledException)
         {

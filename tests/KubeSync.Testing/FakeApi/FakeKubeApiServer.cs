@@ -28,6 +28,7 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private int _watchRejections;
+    private int _emptyWatches;
     private int _watchRejectionCode;
 
     private FakeKubeApiServer(FakeKubeApiServerOptions options)
@@ -107,6 +108,9 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
         Volatile.Write(ref _watchRejections, count);
     }
 
+    /// <summary>The next <paramref name="count"/> watch requests get a stream that ends at once, empty.</summary>
+    public void EndNextWatchesAtOnce(int count) => Volatile.Write(ref _emptyWatches, count);
+
     /// <summary>Writes a kubeconfig for this server (CA data and token inline) and returns its path.</summary>
     public string WriteKubeconfig(string path, string ns = "default", string context = "fake")
     {
@@ -148,20 +152,24 @@ public sealed class FakeKubeApiServer : IAsyncDisposable
 
     internal void Record(string request) => _requests.Enqueue(request);
 
-    internal int? TakeWatchRejection()
+    internal bool TakeEmptyWatch() => TakeOne(ref _emptyWatches);
+
+    private static bool TakeOne(ref int counter)
     {
         while (true)
         {
-            var left = Volatile.Read(ref _watchRejections);
+            var left = Volatile.Read(ref counter);
             if (left <= 0)
             {
-                return null;
+                return false;
             }
 
-            if (Interlocked.CompareExchange(ref _watchRejections, left - 1, left) == left)
+            if (Interlocked.CompareExchange(ref counter, left - 1, left) == left)
             {
-                return Volatile.Read(ref _watchRejectionCode);
+                return true;
             }
         }
     }
+
+    internal int? TakeWatchRejection() => TakeOne(ref _watchRejections) ? Volatile.Read(ref _watchRejectionCode) : null;
 }
