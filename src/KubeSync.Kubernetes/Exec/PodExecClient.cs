@@ -96,7 +96,7 @@ public sealed class PodExecClient
         return uri.Uri;
     }
 
-    /// <summary>Reads frames until the server closes; returns the Status bytes from channel 3 (empty when none came).</summary>
+    /// <summary>Reads frames until the Status on channel 3 or the server's close; returns the Status bytes (empty when none came).</summary>
     private static async Task<byte[]> ReceiveAsync(ClientWebSocket socket, ExecOutput output, CancellationToken cancellationToken)
     {
         var buffer = new byte[16 * 1024];
@@ -132,6 +132,12 @@ public sealed class PodExecClient
 
             if (received.EndOfMessage)
             {
+                // The Status is the last thing the server sends: done, even if it is slow to close.
+                if (channel == ErrorChannel && status.Length > 0)
+                {
+                    return status.ToArray();
+                }
+
                 channel = -1;
             }
         }

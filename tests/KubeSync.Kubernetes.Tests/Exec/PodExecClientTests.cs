@@ -82,6 +82,21 @@ public sealed class PodExecClientTests
     }
 
     [Fact]
+    public async Task Exec_ServerSlowToClose_DoneAtTheStatusNotTheTimeout()
+    {
+        var cluster = await FakeCluster.StartAsync(new FakeKubeApiServerOptions { ExecClosesAfterStatus = false });
+        await using var _ = cluster;
+        cluster.Server.ExecHandler = Script;
+        await cluster.Client.Resource(KubeResources.Pods).CreateAsync(new Pod { Metadata = new ObjectMeta { Name = "web-0" } }, CancellationToken.None).WithTimeout("pod");
+        var client = new PodExecClient(cluster.Client, NullLogger<PodExecClient>.Instance);
+
+        var result = await client.ExecAsync(new ExecRequest("web-0", ["sh", "-c", "exit 3"]) { Timeout = TimeSpan.FromSeconds(30) }, CancellationToken.None).WithTimeout("exec", TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ExecOutcome.Exited, result.Outcome);
+        Assert.Equal(3, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Exec_HungCommand_TimesOutWithinItsTimeout()
     {
         var (cluster, client) = await StartAsync();

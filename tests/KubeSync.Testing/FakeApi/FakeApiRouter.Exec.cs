@@ -49,6 +49,15 @@ internal sealed partial class FakeApiRouter
         try
         {
             await exec.WriteAsync(3, System.Text.Encoding.UTF8.GetBytes(status.ToJsonString()), stop.Token);
+            if (!_server.Options.ExecClosesAfterStatus)
+            {
+                // Wait for the client's close (or its going away) before closing.
+                var buffer = new byte[256];
+                while ((await socket.ReceiveAsync(buffer, stop.Token)).MessageType != WebSocketMessageType.Close)
+                {
+                }
+            }
+
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, stop.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
