@@ -45,8 +45,9 @@ public sealed class LeaderElector
     /// <summary>
     /// Waits to become leader, then runs <paramref name="lead"/> with a token cancelled when leadership is
     /// lost or <paramref name="cancellationToken"/> fires. Returns when leadership is lost (the caller should
-    /// then exit); on cancellation it releases the lease, so another replica takes over at once, and throws
-    /// <see cref="OperationCanceledException"/>.
+    /// then exit) or the work returned; rethrows what the work threw; throws <see cref="OperationCanceledException"/>
+    /// on cancellation. Whenever it stops leading it releases the lease if it still holds it, so another
+    /// replica takes over at once.
     /// </summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
