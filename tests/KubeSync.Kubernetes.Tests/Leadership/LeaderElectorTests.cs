@@ -107,6 +107,20 @@ public sealed partial class LeaderElectorTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Run_WorkThrows_RethrowsAndReleases()
+    {
+        _cluster = await FakeCluster.StartAsync();
+        var (elector, _) = Elector("a", leaseDuration: TimeSpan.FromSeconds(30));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => elector.RunAsync(_ => throw new InvalidOperationException("reconciler bug"), _stop.Token)).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("reconciler bug", error.Message);
+        Assert.Null((await Lease()).Spec!.HolderIdentity);
+        Assert.False(elector.IsLeader);
+    }
+
+    [Fact]
     public async Task Run_Leading_LeaseTimesAreMicroTime()
     {
         _cluster = await FakeCluster.StartAsync();
