@@ -1,0 +1,10 @@
+using System.Text.Json.Nodes;
+
+namespace KubeSync.Kubernetes.Resources;
+
+public sealed class Deployment : KubeObject
+{
+    public WorkloadSpec? Spec { get; set; }
+
+    public JsonObject? Status { get; set; }
+}
