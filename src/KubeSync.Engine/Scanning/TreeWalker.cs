@@ -18,7 +18,7 @@ internal sealed class TreeWalker
 
     private readonly string _root;
     private readonly SyncRules _rules;
-    private readonly HashSet<(long Device, long Inode)> _open = [];
+    private readonly HashSet<DirectoryIdentity> _open = [];
 
     public TreeWalker(string root, SyncRules rules)
     {
@@ -84,13 +84,13 @@ internal sealed class TreeWalker
     private IEnumerable<WalkItem> WalkDirectory(int fd, SyncPath? dir, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var items = new List<(string Key, WalkItem? Item, byte[] Name, SyncPath? Path)>();
-        (long, long) identity = default;
+        var items = new List<WalkSlot>();
+        DirectoryIdentity identity = default;
         try
         {
             if (NativeFileSystem.TryStat(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), out var self) == 0)
             {
-                identity = (self.Device, self.Inode);
+                identity = new DirectoryIdentity(self.Device, self.Inode);
                 if (!_open.Add(identity))
                 {
                     yield return new WalkItem.Problem(dir, dir?.Value ?? ".", "directory reached twice (bind-mount loop); not descending", ScanProblem.Loop);
@@ -116,7 +116,7 @@ internal sealed class TreeWalker
                 Classify(fd, dir, name, items);
             }
 
-            items.Sort((a, b) => Utf8Order.Compare(a.Key, b.Key));
+            items.Sort(WalkSlot.Compare);
             foreach (var (_, item, name, path) in items)
             {
                 if (item is not null)
@@ -148,7 +148,7 @@ internal sealed class TreeWalker
         }
     }
 
-    private void Classify(int fd, SyncPath? dir, byte[] name, List<(string, WalkItem?, byte[], SyncPath?)> items)
+    private void Classify(int fd, SyncPath? dir, byte[] name, List<WalkSlot> items)
     {
         string text;
         try
@@ -158,14 +158,14 @@ internal sealed class TreeWalker
         catch (DecoderFallbackException)
         {
             var where = (dir is null ? "" : dir.Value + "/") + Encoding.UTF8.GetString(name);
-            items.Add((where, new WalkItem.Problem(null, SyncPath.Printable(where), "name is not valid UTF-8; not synced", ScanProblem.InvalidName), name, null));
+            items.Add(new WalkSlot(where, new WalkItem.Problem(null, SyncPath.Printable(where), "name is not valid UTF-8; not synced", ScanProblem.InvalidName), name, null));
             return;
         }
 
         if (!SyncPath.TryCombine(dir, text, out var path, out var error))
         {
             var where = (dir is null ? "" : dir.Value + "/") + text;
-            items.Add((where, new WalkItem.Problem(null, SyncPath.Printable(where), $"name cannot be synced: {error}", ScanProblem.InvalidName), name, null));
+            items.Add(new WalkSlot(where, new WalkItem.Problem(null, SyncPath.Printable(where), $"name cannot be synced: {error}", ScanProblem.InvalidName), name, null));
             return;
         }
 
@@ -178,7 +178,7 @@ internal sealed class TreeWalker
         var rc = NativeFileSystem.TryStat(fd, name, out var stat);
         if (rc != 0)
         {
-            items.Add((path.Value, rc == LibC.ENOENT
+            items.Add(new WalkSlot(path.Value, rc == LibC.ENOENT
                 ? new WalkItem.Problem(path, path.Value, "vanished while scanning", ScanProblem.Vanished)
                 : new WalkItem.Problem(path, path.Value, NativeFileSystem.Describe(rc), ScanProblem.Unreadable), name, path));
             return;
@@ -186,12 +186,12 @@ internal sealed class TreeWalker
 
         if (decision == RuleDecision.Include)
         {
-            items.Add((path.Value, ToEntry(path, stat, fd, name), name, path));
+            items.Add(new WalkSlot(path.Value, ToEntry(path, stat, fd, name), name, path));
         }
 
         if (stat.Type == EntryType.Directory)
         {
-            items.Add((path.Value + "/", null, name, path));
+            items.Add(new WalkSlot(path.Value + "/", null, name, path));
         }
     }
 

@@ -38,10 +38,7 @@ internal sealed class CliContext
         Error = error;
         Environment = environment;
         var verbose = parse.GetValue(VerboseOption);
-        LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b
-            .SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Warning)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        LoggerFactory = new StderrLoggerFactory(error, verbose ? LogLevel.Debug : LogLevel.Warning);
     }
 
     public ParseResult Parse { get; }
