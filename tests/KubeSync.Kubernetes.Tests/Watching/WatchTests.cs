@@ -64,6 +64,8 @@ public sealed class WatchTests
             }
         });
 
+        // The live path: change only once the watch is open (the replay path has its own test below).
+        await Eventually.TrueAsync(() => cluster.Server.Store.OpenWatches == 1 || watching.IsCompleted, "the watch to open");
         map.Metadata.Labels!["app"] = "db";
         map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
         map.Data = new() { ["k"] = "v" };
@@ -73,6 +75,37 @@ public sealed class WatchTests
         map.Data!["k"] = "w";
         await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
         await watching.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Modified], seen);
+    }
+
+    /// <summary>The same changes replayed from history: a watch that connects after them must see what a live one sees.</summary>
+    [Fact]
+    public async Task Watch_LabelSelectorFromHistory_ReplaysDeletedThenAdded()
+    {
+        await using var cluster = await FakeCluster.StartAsync();
+        var maps = cluster.Client.Resource(KubeResources.ConfigMaps);
+        var map = await maps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "a", Labels = new() { ["app"] = "web" } } }, CancellationToken.None).WithTimeout("create");
+        var from = map.Metadata.ResourceVersion;
+        map.Metadata.Labels!["app"] = "db";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
+        map.Data = new() { ["k"] = "v" };
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while out");
+        map.Metadata.Labels!["app"] = "web";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel in");
+        map.Data!["k"] = "w";
+        await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<WatchEventType>();
+        await foreach (var e in maps.WatchAsync(null, new WatchOptions { ResourceVersion = from, LabelSelector = "app=web" }, stop.Token))
+        {
+            seen.Add(e.Type);
+            if (seen.Count == 3)
+            {
+                break;
+            }
+        }
 
         Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Modified], seen);
     }
