@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Configuration;
@@ -90,23 +89,6 @@ public sealed class LocalGroup : IDisposable
 
     /// <summary>The absolute path of <paramref name="path"/> under the root.</summary>
     public string FullPath(SyncPath path) => Path.Combine(Root, path.Value);
-
-    /// <summary>
-    /// Turns a path a person typed (absolute, or relative to the working directory) into a path under the root.
-    /// </summary>
-    public bool TryResolveUserPath(string input, [NotNullWhen(true)] out SyncPath? path, [NotNullWhen(false)] out string? error)
-    {
-        path = null;
-        var full = Path.GetFullPath(input);
-        var relative = Path.GetRelativePath(Root, full);
-        if (relative == "." || relative.StartsWith("../", StringComparison.Ordinal) || relative == ".." || Path.IsPathRooted(relative))
-        {
-            error = relative == "." ? "is the sync root itself" : $"is outside the sync root {Root}";
-            return false;
-        }
-
-        return SyncPath.TryParse(relative, out path, out error);
-    }
 
     public void Dispose() => Store.Dispose();
 

@@ -1,36 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace KubeSync.Kubernetes.Resources;
 
 /// <summary>
 /// <c>metav1.Time</c>: RFC 3339 in UTC with whole seconds (<c>2026-11-21T09:00:00Z</c>). Reading accepts any RFC 3339 form.
 /// </summary>
-public sealed class KubeTimeConverter : JsonConverter<DateTimeOffset?>
-{
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        var text = reader.GetString();
-        return string.IsNullOrEmpty(text)
-            ? null
-            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-    }
-
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        if (value is null)
-        {
-            writer.WriteNullValue();
-            return;
-        }
-
-        writer.WriteStringValue(value.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-    }
-}
+public sealed class KubeTimeConverter() : KubeTimeConverterBase("yyyy-MM-dd'T'HH:mm:ss'Z'");

@@ -66,14 +66,7 @@ public sealed class WatchTests
 
         // The live path: change only once the watch is open (the replay path has its own test below).
         await Eventually.TrueAsync(() => cluster.Server.Store.OpenWatches == 1 || watching.IsCompleted, "the watch to open");
-        map.Metadata.Labels!["app"] = "db";
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
-        map.Data = new() { ["k"] = "v" };
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while out");
-        map.Metadata.Labels!["app"] = "web";
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel in");
-        map.Data!["k"] = "w";
-        await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
+        await RelabelOutAndBackInAsync(maps, map);
         await watching.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Modified], seen);
@@ -87,14 +80,7 @@ public sealed class WatchTests
         var maps = cluster.Client.Resource(KubeResources.ConfigMaps);
         var map = await maps.CreateAsync(new ConfigMap { Metadata = new ObjectMeta { Name = "a", Labels = new() { ["app"] = "web" } } }, CancellationToken.None).WithTimeout("create");
         var from = map.Metadata.ResourceVersion;
-        map.Metadata.Labels!["app"] = "db";
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
-        map.Data = new() { ["k"] = "v" };
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while out");
-        map.Metadata.Labels!["app"] = "web";
-        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel in");
-        map.Data!["k"] = "w";
-        await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
+        await RelabelOutAndBackInAsync(maps, map);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<WatchEventType>();
@@ -108,6 +94,19 @@ public sealed class WatchTests
         }
 
         Assert.Equal([WatchEventType.Deleted, WatchEventType.Added, WatchEventType.Modified], seen);
+    }
+
+    /// <summary>Moves the map out of <c>app=web</c>, changes it, moves it back, changes it: DELETED, nothing, ADDED, MODIFIED for an <c>app=web</c> watch.</summary>
+    private static async Task RelabelOutAndBackInAsync(ResourceClient<ConfigMap> maps, ConfigMap map)
+    {
+        map.Metadata.Labels!["app"] = "db";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel out");
+        map.Data = new() { ["k"] = "v" };
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while out");
+        map.Metadata.Labels!["app"] = "web";
+        map = await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("relabel in");
+        map.Data!["k"] = "w";
+        await maps.ReplaceAsync(map, CancellationToken.None).WithTimeout("change while in");
     }
 
     [Fact]
