@@ -31,7 +31,7 @@ public sealed class CrashSafetyTests : IClassFixture<CrashSafetyTests.Tree>, IDi
     public sealed class Tree : IDisposable
     {
         public const int Directories = 20;
-        public const int FilesPerDirectory = 200;
+        public const int FilesPerDirectory = 400;
 
         private readonly TempDirectory _dir = new();
 
@@ -67,7 +67,7 @@ public sealed class CrashSafetyTests : IClassFixture<CrashSafetyTests.Tree>, IDi
     {
         using (var scan = KubeSyncProcess.Start(["--config", _config, "check"], _dir.Path))
         {
-            await Eventually.TrueAsync(() => scan.HasExited || (killAfterRows < 0 ? File.Exists(Database) : CountRows() >= killAfterRows), "the scan to reach the kill point");
+            await Eventually.TrueAsync(() => scan.HasExited || (killAfterRows < 0 ? File.Exists(Database) : CountRows() >= killAfterRows), "the scan to reach the kill point", interval: TimeSpan.FromMilliseconds(1));
             Assert.False(scan.HasExited, "the scan finished before it could be killed; the tree is too small for this machine");
             scan.Kill(); // SIGKILL: no cleanup, no finally blocks
             await scan.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -109,7 +109,9 @@ public sealed class CrashSafetyTests : IClassFixture<CrashSafetyTests.Tree>, IDi
             throw new SqliteException("no database yet", 1);
         }
 
-        using var connection = new SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+        // Read-write although it only reads: after a kill -9 the first connection must recover the WAL, which a
+        // read-only connection cannot ("attempt to write a readonly database").
+        using var connection = new SqliteConnection($"Data Source={Database};Mode=ReadWrite;Pooling=False");
         connection.Open();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;

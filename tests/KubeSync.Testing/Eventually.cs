@@ -9,10 +9,11 @@ public static class Eventually
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails the test with <paramref name="what"/> at the deadline.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    /// <param name="interval">A fixed polling interval, for conditions that hold only briefly; by default the interval backs off from 5 to 100 ms.</param>
+    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
-        var delay = 5;
+        var delay = interval is { } fixedInterval ? (int)Math.Max(1, fixedInterval.TotalMilliseconds) : 5;
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
@@ -21,7 +22,7 @@ public static class Eventually
             }
 
             await Task.Delay(delay);
-            delay = Math.Min(delay * 2, 100);
+            delay = interval is null ? Math.Min(delay * 2, 100) : delay;
         }
     }
 

@@ -78,6 +78,10 @@ public sealed partial class StateStore : IDisposable
         _connection.Dispose();
     }
 
+    /// <remarks>
+    /// Read-only connections are opened only after the store's read-write one: after a crash the WAL must be
+    /// recovered, and a read-only connection cannot do that ("attempt to write a readonly database").
+    /// </remarks>
     internal static SqliteConnection OpenConnection(string databasePath, bool readOnly)
     {
         var builder = new SqliteConnectionStringBuilder
