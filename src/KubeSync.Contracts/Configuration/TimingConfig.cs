@@ -12,6 +12,9 @@ public sealed class TimingConfig
     /// <summary><c>timing.peerExpiry</c>: a peer unseen this long is forgotten with its dirty rows.</summary>
     public TimeSpan PeerExpiry { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary><c>timing.pull</c>: period of the incremental index exchange with each peer, and of DNS re-resolution.</summary>
+    public TimeSpan Pull { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary><c>timing.drain</c>: how long shutdown may spend pushing what is dirty.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(20);
 }

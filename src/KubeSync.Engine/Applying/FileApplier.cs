@@ -18,8 +18,8 @@ namespace KubeSync.Engine.Applying;
 /// </summary>
 public sealed class FileApplier
 {
-    /// <summary>Prefix of temp files; the scanner's rules should exclude <c>.kubesync-*.tmp</c> (the default <c>.*</c> exclude does).</summary>
-    public const string TempPrefix = ".kubesync-";
+    /// <summary>Prefix of temp files; the rules always exclude <c>.kubesync-*.tmp</c>.</summary>
+    public const string TempPrefix = SyncRules.TempFilePrefix;
 
     private readonly string _root;
     private readonly BackupStore? _backups;
@@ -171,6 +171,48 @@ public sealed class FileApplier
 
         dir.Sync();
         return ApplyResult.Gone();
+    }
+
+    /// <summary>
+    /// Opens the regular file at <paramref name="path"/> for reading without following a symlink anywhere on the way,
+    /// or returns null (with the reason) when it is missing, not a regular file, or behind a symlink.
+    /// </summary>
+    public SafeFileHandle? OpenRead(SyncPath path, out FileStat stat, out string? reason)
+    {
+        stat = default;
+        using var dir = ConfinedDirectory.OpenParent(_root, path, create: false, out _, out _, out reason);
+        if (dir is null)
+        {
+            return null;
+        }
+
+        var name = Encoding.UTF8.GetBytes(path.Name);
+        var z = new byte[name.Length + 1];
+        name.CopyTo(z, 0);
+        int fd;
+        unsafe
+        {
+            fixed (byte* p = z)
+            {
+                fd = LibC.OpenAt(dir.Fd, p, LibC.ORdOnly | LibC.ONoFollow | LibC.OCloExec | LibC.ONonBlock, 0);
+            }
+        }
+
+        if (fd < 0)
+        {
+            reason = $"cannot open {path}: {NativeFileSystem.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}";
+            return null;
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (NativeFileSystem.TryStat(handle, out stat) != 0 || stat.Type != EntryType.File)
+        {
+            handle.Dispose();
+            reason = $"{path} is not a regular file";
+            return null;
+        }
+
+        return handle;
     }
 
     private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink)

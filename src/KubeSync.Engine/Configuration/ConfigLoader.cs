@@ -113,8 +113,9 @@ public static partial class ConfigLoader
             Rescan = r.Duration("rescan", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
             PeerExpiry = r.Duration("peerExpiry", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             Drain = r.Duration("drain", TimeSpan.FromSeconds(20), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
+            Pull = r.Duration("pull", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
         };
-        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain"]);
+        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull"]);
         return timing;
     }
 

@@ -46,6 +46,9 @@ public sealed partial class SyncRules
         pathIncludes = [.. pathRules.Where(r => r.Include)];
     }
 
+    /// <summary>Prefix of the applier's temp files, which no rule can include.</summary>
+    public const string TempFilePrefix = ".kubesync-";
+
     /// <summary>The rules in evaluation order.</summary>
     public IReadOnlyList<SyncRule> Rules { get; }
 
@@ -68,6 +71,11 @@ public sealed partial class SyncRules
         }
 
         var value = path.Value;
+        if (IsApplierTempFile(value))
+        {
+            return RuleDecision.Exclude;
+        }
+
         var (closedBy, closedDepth, selfBasename, selfIncluded) = ScanBasenames(value);
         var (pathIndex, matchDepth) = LastPathMatch(value);
         var pathIncluded = pathIndex >= 0 && pathRules[pathIndex].Include;
@@ -96,6 +104,13 @@ public sealed partial class SyncRules
     }
 
     public override string ToString() => string.Join("; ", Rules);
+
+    /// <summary>The applier's temp files (<c>.kubesync-*.tmp</c>) are never synced, whatever the rules say.</summary>
+    private static bool IsApplierTempFile(string value)
+    {
+        var name = value.AsSpan(value.LastIndexOf('/') + 1);
+        return name.StartsWith(TempFilePrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
+    }
 
     /// <summary>
     /// Applies the basename rules to every segment. An ancestor whose name is excluded closes its subtree:

@@ -44,6 +44,7 @@ public static class MessageCodec
             MessageType.Pong => Pong.Read(ref reader),
             MessageType.IndexRequest => IndexRequest.Read(ref reader),
             MessageType.IndexBatch => IndexBatch.Read(ref reader),
+            MessageType.Want => Want.Read(ref reader),
             MessageType.Offer => Offer.Read(ref reader),
             MessageType.Need => Need.Read(ref reader),
             MessageType.Have => Have.Read(ref reader),

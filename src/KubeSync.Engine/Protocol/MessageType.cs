@@ -10,6 +10,7 @@ public enum MessageType : byte
     Pong = 5,
     IndexRequest = 16,
     IndexBatch = 17,
+    Want = 18,
     Offer = 32,
     Need = 33,
     Have = 34,

@@ -29,6 +29,9 @@ public sealed class PeerConnection : IAsyncDisposable
     /// <summary>Whether this member opened the connection (<see cref="HandshakeRole.Initiator"/>) or accepted it.</summary>
     public HandshakeRole Role { get; }
 
+    /// <summary>The group both ends proved membership of.</summary>
+    public string Group { get; init; } = "";
+
     /// <summary>The node id the peer announced and proved with the group key.</summary>
     public string PeerNodeId { get; }
 

@@ -39,4 +39,13 @@ public enum ProtocolError : byte
 
     /// <summary>The peer closed the connection (end of stream between frames, or a Goodbye without an error).</summary>
     Closed = 11,
+
+    /// <summary>Received content does not hash to what was offered, or a transfer's length or hash does not match its offer.</summary>
+    BadContent = 12,
+
+    /// <summary>An offered path or symlink would lead outside the sync root.</summary>
+    UnsafePath = 13,
+
+    /// <summary>A duplicate connection between the same two members; the other one is kept.</summary>
+    Duplicate = 14,
 }

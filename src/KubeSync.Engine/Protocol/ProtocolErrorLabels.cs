@@ -17,9 +17,12 @@ public static class ProtocolErrorLabels
         ProtocolError.SelfConnection => "self_connection",
         ProtocolError.Tls => "tls",
         ProtocolError.Closed => "closed",
+        ProtocolError.BadContent => "bad_content",
+        ProtocolError.UnsafePath => "unsafe_path",
+        ProtocolError.Duplicate => "duplicate",
         _ => "unknown",
     };
 
     /// <summary>Whether <paramref name="value"/> is a defined error (a Goodbye from a peer may carry anything).</summary>
-    public static bool IsDefined(byte value) => value is >= (byte)ProtocolError.Truncated and <= (byte)ProtocolError.Closed;
+    public static bool IsDefined(byte value) => value is >= (byte)ProtocolError.Truncated and <= (byte)ProtocolError.Duplicate;
 }

@@ -24,9 +24,8 @@ public static class ProtocolHandshake
     /// connected). On success the returned connection owns <paramref name="stream"/>; on failure the caller
     /// still owns it and should dispose it.
     /// </summary>
-    public static async Task<PeerConnection> RunAsync(Stream stream, HandshakeRole role, HandshakeOptions options, CancellationToken cancellationToken)
+    public static Task<PeerConnection> RunAsync(Stream stream, HandshakeRole role, HandshakeOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (role is not (HandshakeRole.Initiator or HandshakeRole.Responder))
@@ -34,16 +33,44 @@ public static class ProtocolHandshake
             throw new ArgumentOutOfRangeException(nameof(role), role, "unknown handshake role");
         }
 
+        return RunAsync(stream, role, options, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the handshake as the responder of a member that serves several groups on one port: the initiator's
+    /// Hello is read first and <paramref name="selectGroup"/> picks the options of the group it names (null: this
+    /// member is not in that group, which fails as <see cref="ProtocolError.WrongGroup"/>). The initiator cannot
+    /// tell the difference: it always sends its Hello before reading.
+    /// </summary>
+    public static Task<PeerConnection> AcceptAsync(Stream stream, Func<string, HandshakeOptions?> selectGroup, int maxFrameLength, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(selectGroup);
+        ProtocolLimits.ValidateMaxFrameLength(maxFrameLength, nameof(maxFrameLength));
+        return RunAsync(stream, HandshakeRole.Responder, new HandshakeOptions("-", "-", new byte[HandshakeProof.MinKeyLength]) { MaxFrameLength = maxFrameLength }, selectGroup, cancellationToken);
+    }
+
+    private static async Task<PeerConnection> RunAsync(Stream stream, HandshakeRole role, HandshakeOptions options, Func<string, HandshakeOptions?>? selectGroup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         var reader = new FrameReader(stream, options.MaxFrameLength);
         var writer = new FrameWriter(stream, options.MaxFrameLength);
         try
         {
+            Hello? peerHello = null;
+            if (selectGroup is not null)
+            {
+                peerHello = await ReceiveAsync<Hello>(reader, cancellationToken).ConfigureAwait(false);
+                options = selectGroup(peerHello.Group)
+                    ?? throw new ProtocolException(ProtocolError.WrongGroup, $"peer '{SyncPath.Printable(peerHello.NodeId)}' asked for group '{SyncPath.Printable(peerHello.Group)}', which this member does not serve");
+                options.Validate();
+            }
+
             var hello = new Hello(options.MinVersion, options.MaxVersion, options.Group, options.NodeId, HandshakeProof.CreateNonce());
             await writer.WriteAsync(hello, cancellationToken).ConfigureAwait(false);
-            var peerHello = await ReceiveAsync<Hello>(reader, cancellationToken).ConfigureAwait(false);
+            peerHello ??= await ReceiveAsync<Hello>(reader, cancellationToken).ConfigureAwait(false);
             var version = CheckHello(options, peerHello);
             await ExchangeProofsAsync(reader, writer, role, options, hello, peerHello, cancellationToken).ConfigureAwait(false);
-            return new PeerConnection(stream, reader, writer, role, peerHello.NodeId, version);
+            return new PeerConnection(stream, reader, writer, role, peerHello.NodeId, version) { Group = options.Group };
         }
         catch (ProtocolException error) when (!error.ReportedByPeer && error.Error != ProtocolError.Closed)
         {

@@ -12,7 +12,11 @@ public sealed partial class StateBatch
     /// gets a new local seq (peers reading our index learn of it); the sender is owed nothing for it, every other
     /// peer is, until it confirms.
     /// </summary>
-    public FileRecord RecordReceived(SyncPath path, EntryType type, VersionVector version, bool deleted, byte[]? hash, string? linkTarget, FileStat? onDisk, string fromPeer)
+    /// <param name="owedToSender">
+    /// True when the recorded version is new to the sender too (a merge of its version with ours): it is then owed
+    /// the row like every other peer.
+    /// </param>
+    public FileRecord RecordReceived(SyncPath path, EntryType type, VersionVector version, bool deleted, byte[]? hash, string? linkTarget, FileStat? onDisk, string fromPeer, bool owedToSender = false)
     {
         var stat = onDisk ?? default;
         var row = new FileRecord(
@@ -23,9 +27,65 @@ public sealed partial class StateBatch
         _markDirty.Parameters["$path"].Value = path.Value;
         _markDirty.Parameters["$now"].Value = _now;
         _markDirty.ExecuteNonQuery();
-        DeleteDirty(path, fromPeer);
+        if (!owedToSender)
+        {
+            DeleteDirty(path, fromPeer);
+        }
+
         return row;
     }
+
+    /// <summary>
+    /// Gives the current row <paramref name="version"/> without touching what it records of the disk (a resolved
+    /// conflict that kept the local content, or concurrent versions of identical content merged): a new seq, and
+    /// every peer is owed the row. Returns null when the path is unknown.
+    /// </summary>
+    public FileRecord? RecordVersion(SyncPath path, VersionVector version)
+    {
+        var current = Get(path);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var row = current with { Version = version, Seq = _nextSeq++ };
+        Upsert(row, version, row.Seq);
+        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        _markDirty.Parameters["$path"].Value = path.Value;
+        _markDirty.Parameters["$now"].Value = _now;
+        _markDirty.ExecuteNonQuery();
+        return row;
+    }
+
+    /// <summary>Owes <paramref name="peer"/> the current row of <paramref name="path"/> (it showed an older or a concurrent version, or none).</summary>
+    public void MarkDirty(SyncPath path, string peer)
+    {
+        using var cmd = Command("INSERT INTO dirty(path, peer, since) SELECT $p, $n, $t WHERE EXISTS (SELECT 1 FROM files WHERE path = $p) ON CONFLICT DO NOTHING");
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        cmd.Parameters.AddWithValue("$t", _now);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Whether a conflict with <paramref name="peer"/> is recorded for the path.</summary>
+    public bool HasConflict(SyncPath path, string peer)
+    {
+        using var cmd = Command("SELECT count(*) FROM conflicts WHERE path = $p AND peer = $n");
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        return (long)cmd.ExecuteScalar()! > 0;
+    }
+
+    /// <summary>How far <paramref name="peer"/>'s index has been read (0: not at all).</summary>
+    public long PeerProgress(string peer)
+    {
+        using var cmd = Command("SELECT their_seq_seen FROM peers WHERE node = $n");
+        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        return cmd.ExecuteScalar() is long seen ? seen : 0;
+    }
+
+    /// <summary>The current row, read inside this transaction.</summary>
+    public FileRecord? Read(SyncPath path) => Get(path);
 
     /// <summary>
     /// <paramref name="peer"/> says it has <paramref name="theirVersion"/> of the path: if that includes ours, the

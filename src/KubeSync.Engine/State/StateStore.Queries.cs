@@ -99,6 +99,53 @@ public sealed partial class StateStore
         return result;
     }
 
+    /// <summary>
+    /// The rows owed to <paramref name="peer"/> with paths after <paramref name="afterPath"/> in path order (a cursor,
+    /// so a pusher walks the whole set once before starting over), leaving out paths in conflict with that peer.
+    /// </summary>
+    public IReadOnlyList<FileRecord> ReadOwed(string peer, string? afterPath, int limit)
+    {
+        var result = new List<FileRecord>();
+        if (!TryGetNodeId(peer, out var id))
+        {
+            return result;
+        }
+
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText =
+            $"""
+            SELECT {FileColumns} FROM files WHERE path IN (
+                SELECT d.path FROM dirty d WHERE d.peer = $n AND d.path > $after
+                AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.path = d.path AND c.peer = d.peer)
+                ORDER BY d.path LIMIT $limit)
+            ORDER BY path
+            """;
+        cmd.Parameters.AddWithValue("$n", id);
+        cmd.Parameters.AddWithValue("$after", afterPath ?? "");
+        cmd.Parameters.AddWithValue("$limit", limit);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            result.Add(ReadRecord(r));
+        }
+
+        return result;
+    }
+
+    /// <summary>Number of paths owed to <paramref name="peer"/>.</summary>
+    public long CountOwed(string peer)
+    {
+        if (!TryGetNodeId(peer, out var id))
+        {
+            return 0;
+        }
+
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM dirty WHERE peer = $n";
+        cmd.Parameters.AddWithValue("$n", id);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     /// <summary>Dirty marks, oldest first, with peer names.</summary>
     public IReadOnlyList<DirtyEntry> ReadDirty()
     {

@@ -122,6 +122,8 @@ public sealed partial class StateStore : IDisposable
         return id;
     }
 
+    internal bool TryGetNodeId(string name, out long id) => _nodeIds.TryGetValue(name, out id);
+
     internal string NodeName(long id) =>
         _nodeNames.TryGetValue(id, out var name) ? name : throw new InvalidDataException($"state database refers to unknown node id {id}");
 

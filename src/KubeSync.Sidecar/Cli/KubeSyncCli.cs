@@ -12,6 +12,7 @@ internal static class KubeSyncCli
             CliContext.ConfigOption,
             CliContext.GroupOption,
             CliContext.VerboseOption,
+            RunCommand.Create(),
             CheckCommand.Create(),
             FilesCommand.Create(),
             DirtyCommand.Create(),

@@ -1,0 +1,218 @@
+using System.Net;
+
+using KubeSync.Contracts.Configuration;
+using KubeSync.Engine.Configuration;
+using KubeSync.Engine.Peers;
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.Scanning;
+using KubeSync.Engine.Security;
+
+using Microsoft.Extensions.Logging;
+
+namespace KubeSync.Engine.Hosting;
+
+/// <summary>
+/// <c>kubesync run</c>: every configured group opened, scanned on start and every <c>timing.rescan</c> (and on
+/// demand), served to and synced with its peers. Startup problems (a bad key, certificate or listen address) are
+/// <see cref="ConfigException"/>s naming the key, thrown before anything runs.
+/// </summary>
+public sealed class SyncDaemon : IAsyncDisposable
+{
+    private readonly KubeSyncConfig _config;
+    private readonly ILogger _log;
+    private readonly SemaphoreSlim _scanRequested = new(0, 1);
+
+    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, ILogger log)
+    {
+        _config = config;
+        Groups = groups;
+        Host = host;
+        _log = log;
+    }
+
+    public IReadOnlyList<GroupRuntime> Groups { get; }
+
+    public PeerHost Host { get; }
+
+    /// <summary>Completes when every group is ready.</summary>
+    public Task Ready => Task.WhenAll(Groups.Select(g => g.Ready));
+
+    /// <summary>Opens the groups and binds the listening socket; nothing runs until <see cref="RunAsync"/>.</summary>
+    public static async Task<SyncDaemon> StartAsync(KubeSyncConfig config, ILoggerFactory loggers, SyncTuning? tuning = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        time ??= TimeProvider.System;
+        tuning ??= new SyncTuning { PullInterval = config.Timing.Pull };
+        var key = ReadKey(config);
+        var tls = await LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
+        if (!HostPort.TryParse(config.Listen, out var host, out var port, out var error, KubeSyncConfig.DefaultPort))
+        {
+            throw new ConfigException("listen", error);
+        }
+
+        var address = host is "" or "*" or "0.0.0.0" ? IPAddress.Any : host == "::" ? IPAddress.IPv6Any : IPAddress.TryParse(host, out var ip) ? ip : null;
+        address ??= (await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false)).FirstOrDefault()
+            ?? throw new ConfigException("listen", $"{host} resolves to no address");
+
+        var groups = new List<GroupRuntime>();
+        try
+        {
+            foreach (var groupConfig in config.Groups)
+            {
+                groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time));
+            }
+
+            PeerHost peers;
+            try
+            {
+                peers = new PeerHost(groups, tls, new IPEndPoint(address, port), loggers);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new ConfigException("listen", $"cannot listen on {config.Listen}: {e.Message}");
+            }
+
+            return new SyncDaemon(config, groups, peers, loggers.CreateLogger("kubesync"));
+        }
+        catch
+        {
+            foreach (var group in groups)
+            {
+                group.Group.Dispose();
+                group.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Scans, then serves and syncs until <paramref name="cancellationToken"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
+        foreach (var group in Groups)
+        {
+            var result = await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
+            DaemonLog.Scanned(_log, group.Name, result.Entries, result.Created, result.Modified, result.Deleted, (long)result.Duration.TotalMilliseconds);
+            var peers = group.Group.Config.Peers;
+            if (!group.IsNewMember)
+            {
+                group.MarkReady("existing member; it catches up by pull");
+            }
+            else if (peers.Static.Count == 0 && peers.Dns is null)
+            {
+                group.MarkReady("no peers configured");
+            }
+        }
+
+        var network = Host.RunAsync(cancellationToken);
+        var rescans = RescanLoopAsync(cancellationToken);
+        await Task.WhenAll(network, rescans).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks for a full scan of every group now (SIGUSR1, <c>kubesync sync</c> beside a running daemon).</summary>
+    public void RequestScan()
+    {
+        if (_scanRequested.CurrentCount == 0)
+        {
+            try
+            {
+                _scanRequested.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already requested.
+            }
+        }
+    }
+
+    private async Task RescanLoopAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await _scanRequested.WaitAsync(_config.Timing.Rescan, ct).ConfigureAwait(false);
+                foreach (var group in Groups)
+                {
+                    var result = await group.ScanAsync(ScanRequest.Full, ct).ConfigureAwait(false);
+                    if (result.Changed > 0)
+                    {
+                        DaemonLog.Scanned(_log, group.Name, result.Entries, result.Created, result.Modified, result.Deleted, (long)result.Duration.TotalMilliseconds);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private static byte[] ReadKey(KubeSyncConfig config)
+    {
+        if (config.KeyFile is null)
+        {
+            throw new ConfigException("keyFile", "is required to run: every member proves it holds the group key (make one with kubesync keygen FILE)");
+        }
+
+        try
+        {
+            return GroupKey.Read(config.KeyFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            throw new ConfigException("keyFile", e.Message);
+        }
+    }
+
+    private static async Task<PeerTls> LoadTlsAsync(KubeSyncConfig config, ILoggerFactory loggers, TimeProvider time, CancellationToken ct)
+    {
+        if (config.Insecure)
+        {
+            return PeerTls.Insecure;
+        }
+
+        if (config.Tls is not { } tls)
+        {
+            throw new ConfigException("tls", "is required unless insecure: true (make a CA and member certificates with kubesync cert DIR)");
+        }
+
+        System.Security.Cryptography.X509Certificates.X509Certificate2 member, ca;
+        try
+        {
+            member = await CertificateFiles.LoadAsync(tls.Cert, tls.Key, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigException("tls.cert", $"cannot load {tls.Cert} with {tls.Key}: {e.Message}");
+        }
+
+        try
+        {
+            ca = await CertificateFiles.LoadCertificateAsync(tls.Ca, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigException("tls.ca", $"cannot load {tls.Ca}: {e.Message}");
+        }
+
+        var log = loggers.CreateLogger("kubesync.tls");
+        return PeerTls.MutualTls(member, ca, time, reason => DaemonLog.CertificateRejected(log, reason));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync().ConfigureAwait(false);
+        foreach (var group in Groups)
+        {
+            using (await group.Gate.EnterAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                group.Group.Dispose();
+            }
+
+            group.Dispose();
+        }
+
+        _scanRequested.Dispose();
+    }
+}

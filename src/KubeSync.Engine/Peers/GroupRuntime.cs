@@ -1,0 +1,163 @@
+using System.Collections.Concurrent;
+
+using KubeSync.Contracts.Configuration;
+using KubeSync.Engine.Applying;
+using KubeSync.Engine.Hosting;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.Scanning;
+
+using Microsoft.Extensions.Logging;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>
+/// One group as a running member holds it: the state behind its gate, the applier, the scanner, and the peer
+/// sessions that push its changes and receive theirs. Sessions ask it to scan, to be told of changes, and to know
+/// whether the member is ready (DESIGN 3.5: a new member is ready only once it has pulled a peer's whole index).
+/// </summary>
+public sealed class GroupRuntime : IDisposable
+{
+    private readonly ConcurrentDictionary<string, PeerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private readonly Scanner _scanner;
+
+    public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        Group = group;
+        Tuning = tuning;
+        Loggers = loggers;
+        Time = time ?? TimeProvider.System;
+        _logger = loggers.CreateLogger("kubesync.group");
+        _scanner = new Scanner(group, loggers.CreateLogger<Scanner>(), Time);
+        Applier = new FileApplier(group.Root, group.Config.Backup is { } backup ? new BackupStore(backup) : null, group.Ignore);
+        Handshake = new HandshakeOptions(group.Config.Name, group.Node, groupKey);
+        IsNewMember = group.Store.OpenedAtSchemaVersion == 0;
+    }
+
+    public LocalGroup Group { get; }
+
+    public string Name => Group.Config.Name;
+
+    public string Node => Group.Node;
+
+    public SyncRules Rules => Group.Rules;
+
+    public FileApplier Applier { get; }
+
+    /// <summary>Serializes every use of <see cref="LocalGroup.Store"/>.</summary>
+    public AsyncGate Gate { get; } = new();
+
+    public SyncCounters Counters { get; } = new();
+
+    public SyncTuning Tuning { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    public TimeProvider Time { get; }
+
+    public HandshakeOptions Handshake { get; }
+
+    public ConflictPolicy Policy => Group.Config.Auto;
+
+    public bool ReceiveOnly => Group.Config.Role == MemberRole.ReceiveOnly;
+
+    /// <summary>The state database was created by this process: the member has never been in the group before.</summary>
+    public bool IsNewMember { get; }
+
+    /// <summary>Completes when the member may serve: an existing member after its first scan, a new one after a full pull.</summary>
+    public Task Ready => _ready.Task;
+
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    /// <summary>The peers with a session now.</summary>
+    public IReadOnlyCollection<string> ConnectedPeers => [.. _sessions.Keys];
+
+    /// <summary>Scans and records; sessions are woken when anything changed.</summary>
+    public async Task<ScanResult> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
+    {
+        ScanResult result;
+        using (await Gate.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result = await Task.Run(() => _scanner.Scan(request, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.Changed > 0)
+        {
+            NotifyChanged();
+        }
+
+        return result;
+    }
+
+    /// <summary>Asks a scan of one path soon (a file changed under the sender's feet); runs in the background.</summary>
+    public void RequestScan(SyncPath path) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await ScanAsync(new ScanRequest([path], Recursive: false), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                GroupLog.ScanFailed(_logger, Name, e.Message);
+            }
+        });
+
+    /// <summary>Wakes every session's pusher: the state owes peers something new.</summary>
+    public void NotifyChanged()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            session.Wake();
+        }
+    }
+
+    /// <summary>
+    /// Adds a session for its peer. When one already exists, the connection opened by the member with the smaller
+    /// node id wins on both sides (each side decides alone and both agree); the loser is returned for closing.
+    /// </summary>
+    public PeerSession? Register(PeerSession session)
+    {
+        while (true)
+        {
+            if (_sessions.TryAdd(session.Peer, session))
+            {
+                return null;
+            }
+
+            if (!_sessions.TryGetValue(session.Peer, out var existing))
+            {
+                continue;
+            }
+
+            if (!session.PreferredOver(existing))
+            {
+                return session;
+            }
+
+            if (_sessions.TryUpdate(session.Peer, session, existing))
+            {
+                return existing;
+            }
+        }
+    }
+
+    public void Unregister(PeerSession session) => _sessions.TryRemove(new KeyValuePair<string, PeerSession>(session.Peer, session));
+
+    public bool HasSession(string peer) => _sessions.ContainsKey(peer);
+
+    public IReadOnlyCollection<PeerSession> Sessions => [.. _sessions.Values];
+
+    /// <summary>Marks the member ready (idempotent), logging why.</summary>
+    public void MarkReady(string why)
+    {
+        if (_ready.TrySetResult())
+        {
+            GroupLog.Ready(_logger, Name, why);
+        }
+    }
+
+    public void Dispose() => Gate.Dispose();
+}

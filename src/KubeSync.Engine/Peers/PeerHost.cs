@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.Security;
+
+using Microsoft.Extensions.Logging;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>
+/// The network side of a member: one listening socket for every group (the initiator's Hello names the group),
+/// and a dialler per known peer address, from <c>peers.static</c> and from <c>peers.dns</c> re-resolved every
+/// <c>timing.pull</c>. Each connection that passes TLS and the handshake becomes a <see cref="PeerSession"/>;
+/// one that fails is logged, counted and closed, and the member lives on.
+/// </summary>
+public sealed class PeerHost : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly IReadOnlyDictionary<string, GroupRuntime> _groups;
+    private readonly PeerTls _tls;
+    private readonly ILogger _log;
+    private readonly Socket? _listener;
+    private readonly ConcurrentDictionary<Task, bool> _tasks = new();
+    private readonly ConcurrentDictionary<string, bool> _selfAddresses = new(StringComparer.Ordinal);
+
+    public PeerHost(IReadOnlyList<GroupRuntime> groups, PeerTls tls, IPEndPoint? listen, ILoggerFactory loggers)
+    {
+        _groups = groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
+        _tls = tls;
+        _log = loggers.CreateLogger("kubesync.peers");
+        if (listen is not null)
+        {
+            _listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                _listener.Bind(listen);
+                _listener.Listen(128);
+            }
+            catch
+            {
+                _listener.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The bound address (with the real port when 0 was asked for), or null when not listening.</summary>
+    public IPEndPoint? ListenEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>Connections refused before a session started (TLS, handshake), by reason label.</summary>
+    public SyncCounters Counters { get; } = new();
+
+    /// <summary>Accepts and dials until <paramref name="cancellationToken"/>.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var loops = new List<Task>();
+        if (_listener is not null)
+        {
+            loops.Add(AcceptLoopAsync(_listener, cancellationToken));
+        }
+
+        foreach (var group in _groups.Values)
+        {
+            foreach (var peer in group.Group.Config.Peers.Static)
+            {
+                loops.Add(DialLoopAsync(group, peer.Host, peer.Port, peer.Node, cancellationToken));
+            }
+
+            if (group.Group.Config.Peers.Dns is { } dns)
+            {
+                loops.Add(DiscoverLoopAsync(group, dns.Name, dns.Port, cancellationToken));
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await Task.WhenAll(_tasks.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>Dials <paramref name="endPoint"/> once and returns the session, not started (for one-shot verbs).</summary>
+    public async Task<PeerSession> ConnectAsync(GroupRuntime group, EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(group.Tuning.HandshakeTimeout);
+        var stream = await _tls.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            var connection = await ProtocolHandshake.RunAsync(stream, HandshakeRole.Initiator, group.Handshake, timeout.Token).ConfigureAwait(false);
+            return new PeerSession(group, connection, endPoint.ToString());
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                HostLog.AcceptFailed(_log, e.Message);
+                continue;
+            }
+
+            socket.NoDelay = true;
+            Track(HandleAcceptedAsync(socket, ct));
+        }
+    }
+
+    private async Task HandleAcceptedAsync(Socket socket, CancellationToken ct)
+    {
+        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        PeerConnection connection;
+        var anyGroup = _groups.Values.First();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(anyGroup.Tuning.HandshakeTimeout);
+            Stream? stream = null;
+            try
+            {
+                stream = await _tls.AuthenticateAsync(socket, client: false, null, timeout.Token).ConfigureAwait(false);
+                connection = await ProtocolHandshake.AcceptAsync(stream, name => _groups.TryGetValue(name, out var g) ? g.Handshake : null, anyGroup.Handshake.MaxFrameLength, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ProtocolException or IOException or SocketException or OperationCanceledException)
+            {
+                Refused(remote, e, ct);
+                await DrainAndCloseAsync(stream, socket).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await RunSessionAsync(_groups[connection.Group], connection, null, ct).ConfigureAwait(false);
+    }
+
+    private void Refused(string remote, Exception e, CancellationToken ct)
+    {
+        if (ct.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var label = e switch
+        {
+            ProtocolException p => p.Label,
+            OperationCanceledException => "handshake_timeout",
+            _ => "io",
+        };
+        Counters.ProtocolError(label);
+        HostLog.Refused(_log, remote, label, e.Message);
+    }
+
+    /// <summary>Closing with unread input makes the kernel send a reset that can destroy the Goodbye: drain briefly first.</summary>
+    private static async Task DrainAndCloseAsync(Stream? stream, Socket socket)
+    {
+        try
+        {
+            if (socket.Connected)
+            {
+                socket.Shutdown(SocketShutdown.Send);
+                using var drain = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+                var buffer = new byte[4096];
+                while (await socket.ReceiveAsync(buffer, SocketFlags.None, drain.Token).ConfigureAwait(false) > 0)
+                {
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone or silent: close anyway.
+        }
+        finally
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    private async Task RunSessionAsync(GroupRuntime group, PeerConnection connection, string? address, CancellationToken ct)
+    {
+        var session = new PeerSession(group, connection, address);
+        await using (session.ConfigureAwait(false))
+        {
+            var loser = group.Register(session);
+            if (ReferenceEquals(loser, session))
+            {
+                HostLog.Duplicate(_log, group.Name, connection.PeerNodeId);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await connection.CloseAsync(ProtocolError.Duplicate, "another connection with this member is kept", timeout.Token).ConfigureAwait(false);
+                return;
+            }
+
+            loser?.Stop("replaced by another connection with the same member");
+            await session.RunAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DialLoopAsync(GroupRuntime group, string host, int port, string? expectedNode, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        var knownNode = expectedNode;
+        var reported = false;
+        while (!ct.IsCancellationRequested)
+        {
+            if (knownNode is not null && group.HasSession(knownNode))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), group.Time, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                var session = await ConnectAsync(group, new DnsEndPoint(host, port), ct).ConfigureAwait(false);
+                knownNode = session.Peer;
+                reported = false;
+                backoff = TimeSpan.FromMilliseconds(200);
+                if (expectedNode is not null && expectedNode != session.Peer)
+                {
+                    HostLog.UnexpectedNode(_log, group.Name, host, port, expectedNode, session.Peer);
+                }
+
+                await RunDialledAsync(group, session, ct).ConfigureAwait(false);
+            }
+            catch (ProtocolException e) when (e.Error == ProtocolError.SelfConnection)
+            {
+                _selfAddresses[$"{host}:{port}"] = true;
+                return;
+            }
+            catch (ProtocolException e)
+            {
+                Counters.ProtocolError(e.Label);
+                HostLog.DialRefused(_log, group.Name, host, port, e.Label, e.Message);
+            }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                if (!reported)
+                {
+                    HostLog.Unreachable(_log, group.Name, host, port, e.Message);
+                    reported = true;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+            await Task.Delay(backoff * jitter, group.Time, ct).ConfigureAwait(false);
+            backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+        }
+    }
+
+    private static async Task RunDialledAsync(GroupRuntime group, PeerSession session, CancellationToken ct)
+    {
+        await using (session.ConfigureAwait(false))
+        {
+            var loser = group.Register(session);
+            if (ReferenceEquals(loser, session))
+            {
+                // The peer's own connection to us is kept; wait for it to end before dialling again.
+                return;
+            }
+
+            loser?.Stop("replaced by another connection with the same member");
+            await session.RunAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DiscoverLoopAsync(GroupRuntime group, string name, int port, CancellationToken ct)
+    {
+        var dialers = new Dictionary<string, CancellationTokenSource>(StringComparer.Ordinal);
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    var addresses = await Dns.GetHostAddressesAsync(name, ct).ConfigureAwait(false);
+                    var current = addresses.Select(a => a.ToString()).ToHashSet(StringComparer.Ordinal);
+                    foreach (var gone in dialers.Keys.Where(a => !current.Contains(a)).ToList())
+                    {
+                        await dialers[gone].CancelAsync().ConfigureAwait(false);
+                        dialers[gone].Dispose();
+                        dialers.Remove(gone);
+                    }
+
+                    foreach (var address in current.Where(a => !dialers.ContainsKey(a) && !_selfAddresses.ContainsKey($"{a}:{port}")))
+                    {
+                        var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                        dialers[address] = stop;
+                        Track(DialLoopAsync(group, address, port, null, stop.Token));
+                    }
+
+                    if (current.All(a => _selfAddresses.ContainsKey($"{a}:{port}")) && !group.IsReady)
+                    {
+                        group.MarkReady($"{name} lists no other member");
+                    }
+                }
+                catch (SocketException e)
+                {
+                    HostLog.ResolveFailed(_log, group.Name, name, e.Message);
+                }
+
+                await Task.Delay(group.Group.Config.Peers.Dns is null ? MaxBackoff : group.Tuning.PullInterval, group.Time, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            foreach (var stop in dialers.Values)
+            {
+                stop.Dispose();
+            }
+        }
+    }
+
+    private void Track(Task task)
+    {
+        _tasks[task] = true;
+        _ = task.ContinueWith(t => _tasks.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener?.Dispose();
+        try
+        {
+            await Task.WhenAll(_tasks.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // Whatever is still running ends with the process.
+        }
+    }
+}

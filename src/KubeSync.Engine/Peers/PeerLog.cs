@@ -1,0 +1,44 @@
+using KubeSync.Contracts.Configuration;
+
+using Microsoft.Extensions.Logging;
+
+namespace KubeSync.Engine.Peers;
+
+internal static partial class PeerLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} connected ({How}, protocol v{Version})")]
+    public static partial void Connected(ILogger logger, string group, string peer, string how, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} disconnected: {Reason}")]
+    public static partial void Disconnected(ILogger logger, string group, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: peer {Peer} closed the connection: {Reason}")]
+    public static partial void Closed(ILogger logger, string group, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: connection with {Peer} lost: {Reason}")]
+    public static partial void Lost(ILogger logger, string group, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: closing the connection with {Peer} ({Label}): {Reason}")]
+    public static partial void ProtocolFailure(ILogger logger, string group, string peer, string label, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: conflict on {Path} with {Peer}: both keep their version (auto: none); settle it with `kubesync force {Path}` on the member whose version should win")]
+    public static partial void ConflictKept(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: conflict on {Path} settled by auto: {Policy}; {Winner}'s version wins (with {Peer})")]
+    public static partial void ConflictResolved(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, ConflictPolicy policy, string winner, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: kept the losing version as {Path}")]
+    public static partial void ConflictCopy(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: receive-only member: a local change to {Path} is replaced by {Peer}'s version")]
+    public static partial void ReceiveOnlyOverwrite(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: could not apply {Path} from {Peer}: {Reason}")]
+    public static partial void ApplyFailed(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: {Peer} refused {Path}: {Reason}; offered again later")]
+    public static partial void OfferRefused(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: {Peer} will not send {Path}: {Reason}")]
+    public static partial void WantRefused(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
+}

@@ -1,0 +1,242 @@
+using KubeSync.Engine.Applying;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.Protocol;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>
+/// Pull: each side asks for the other's index entries newer than the last it has read, confirms what it already
+/// has, owes the peer what the peer lacks, and sends Want for what it lacks itself. A round completes when the
+/// last batch arrived and every wanted path was answered; only then is the peer's progress recorded (a round cut
+/// short is simply read again) and a new member declared ready.
+/// </summary>
+public sealed partial class PeerSession
+{
+    private readonly Dictionary<ulong, SyncPath> _wants = [];
+    private readonly Dictionary<string, ulong> _awaiting = new(StringComparer.Ordinal);
+    private bool _roundActive;
+    private bool _roundReading;
+    private long _roundMaxSeq;
+    private Task? _indexSender;
+    private long? _nextIndexSince;
+
+    private async Task StartPullAsync(CancellationToken ct)
+    {
+        Interlocked.Exchange(ref _lastPull, _group.Time.GetTimestamp());
+        long since;
+        using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
+        using (var batch = _group.Group.Store.BeginBatch())
+        {
+            since = batch.PeerProgress(Peer);
+        }
+
+        lock (_lock)
+        {
+            if (_roundActive)
+            {
+                return;
+            }
+
+            _roundActive = _roundReading = true;
+            _roundMaxSeq = since;
+        }
+
+        _send.Reply(new IndexRequest(since));
+    }
+
+    private bool TakeCompletedRound(out long seen)
+    {
+        lock (_lock)
+        {
+            seen = _roundMaxSeq;
+            if (!_roundActive || _roundReading || _awaiting.Count > 0)
+            {
+                return false;
+            }
+
+            _roundActive = false;
+            return true;
+        }
+    }
+
+    private async Task OnIndexBatchAsync(IndexBatch index, ReceiveBatch batch, CancellationToken ct)
+    {
+        lock (_lock)
+        {
+            if (!_roundReading)
+            {
+                throw Unexpected("IndexBatch without an IndexRequest");
+            }
+        }
+
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        var owed = false;
+        foreach (var entry in index.Entries)
+        {
+            lock (_lock)
+            {
+                _roundMaxSeq = Math.Max(_roundMaxSeq, entry.Seq);
+            }
+
+            if (!_group.Rules.IsIncluded(entry.Path))
+            {
+                continue;
+            }
+
+            var local = state.Read(entry.Path);
+            var decision = local is null
+                ? (entry.Deleted ? SyncDecision.InSync : SyncDecision.TakeRemote)
+                : VersionDecider.Decide(EntrySide.Local(_group.Node, local), EntrySide.Remote(Peer, entry));
+            switch (decision)
+            {
+                case SyncDecision.InSync when local is not null:
+                    state.Confirm(entry.Path, Peer, entry.Version);
+                    break;
+                case SyncDecision.KeepLocal when !_group.ReceiveOnly:
+                    state.MarkDirty(entry.Path, Peer);
+                    owed = true;
+                    break;
+                case SyncDecision.MergeIdentical:
+                    state.RecordVersion(entry.Path, local!.Version.Merge(entry.Version));
+                    owed = true;
+                    break;
+                case SyncDecision.TakeRemote or SyncDecision.Conflict:
+                    lock (_lock)
+                    {
+                        if (_awaiting.ContainsKey(entry.Path.Value))
+                        {
+                            break;
+                        }
+
+                        var id = NextId();
+                        _wants[id] = entry.Path;
+                        _awaiting[entry.Path.Value] = id;
+                        batch.Reply(new Want(id, entry.Path));
+                    }
+
+                    break;
+            }
+        }
+
+        if (owed)
+        {
+            batch.After(_group.NotifyChanged);
+        }
+
+        if (!index.More)
+        {
+            lock (_lock)
+            {
+                _roundReading = false;
+            }
+        }
+    }
+
+    private async Task OnWantAsync(Want want, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (IsMine(want.RequestId))
+        {
+            throw Unexpected($"Want id {want.RequestId} is not an id of the peer");
+        }
+
+        if (_group.ReceiveOnly)
+        {
+            batch.Reply(new Refuse(want.RequestId, "receive-only member: it never sends"));
+            return;
+        }
+
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        if (state.Read(want.Path) is null || !_group.Rules.IsIncluded(want.Path))
+        {
+            batch.Reply(new Refuse(want.RequestId, "not known here"));
+        }
+        else if (state.HasConflict(want.Path, Peer))
+        {
+            batch.Reply(new Refuse(want.RequestId, "in conflict with you; settle it with kubesync force"));
+        }
+        else
+        {
+            state.MarkDirty(want.Path, Peer);
+            batch.After(Wake);
+        }
+    }
+
+    private void StartIndexSender(long since)
+    {
+        lock (_lock)
+        {
+            if (_indexSender is { IsCompleted: false })
+            {
+                _nextIndexSince = since;
+                return;
+            }
+
+            _indexSender = Task.Run(() => SendIndexAsync(since, _stop.Token));
+            Track(_indexSender);
+        }
+    }
+
+    private async Task SendIndexAsync(long since, CancellationToken ct)
+    {
+        while (true)
+        {
+            var cursor = since;
+            var frameBudget = _group.Handshake.MaxFrameLength / 2;
+            var entries = new List<WireEntry>();
+            var size = 0;
+            while (true)
+            {
+                IReadOnlyList<State.FileRecord> rows;
+                using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
+                {
+                    rows = _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage);
+                }
+
+                foreach (var row in rows)
+                {
+                    var entry = WireEntry.FromRecord(row);
+                    var estimate = EstimateSize(entry);
+                    if (entries.Count > 0 && (size + estimate > frameBudget || entries.Count >= ProtocolLimits.MaxIndexBatchEntries))
+                    {
+                        await _send.SendBulkAsync(new IndexBatch(entries, More: true), ct).ConfigureAwait(false);
+                        entries = [];
+                        size = 0;
+                    }
+
+                    entries.Add(entry);
+                    size += estimate;
+                    cursor = row.Seq;
+                }
+
+                if (rows.Count < _group.Tuning.IndexPage)
+                {
+                    break;
+                }
+            }
+
+            await _send.SendBulkAsync(new IndexBatch(entries, More: false), ct).ConfigureAwait(false);
+            lock (_lock)
+            {
+                if (_nextIndexSince is not { } next)
+                {
+                    return;
+                }
+
+                since = next;
+                _nextIndexSince = null;
+            }
+        }
+    }
+
+    /// <summary>An upper bound of an entry's encoded size, to keep an IndexBatch within the frame limit.</summary>
+    private static int EstimateSize(WireEntry entry)
+    {
+        var size = 96 + System.Text.Encoding.UTF8.GetMaxByteCount(entry.Path.Value.Length) + (entry.LinkTarget is null ? 0 : System.Text.Encoding.UTF8.GetMaxByteCount(entry.LinkTarget.Length));
+        foreach (var (node, _) in entry.Version.Entries)
+        {
+            size += System.Text.Encoding.UTF8.GetMaxByteCount(node.Length) + 12;
+        }
+
+        return size;
+    }
+}

@@ -1,0 +1,297 @@
+using System.Security.Cryptography;
+
+using KubeSync.Engine.Applying;
+using KubeSync.Engine.Delta;
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.State;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>
+/// The pushing side: every row the state owes the peer is offered, up to a window of offers in flight; small files
+/// travel inline, large ones as a delta against the peer's copy once it answers Need. The answers confirm (the
+/// dirty mark goes), report a conflict (both sides apply the policy), or refuse (offered again later).
+/// </summary>
+public sealed partial class PeerSession
+{
+    private readonly Dictionary<ulong, OutgoingOffer> _outgoing = [];
+    private readonly HashSet<string> _offeredPaths = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _retryAfter = new(StringComparer.Ordinal);
+
+    private async Task PushLoopAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            _wakeRequested = false;
+            string? cursor = null;
+            while (true)
+            {
+                IReadOnlyList<FileRecord> page;
+                using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
+                {
+                    page = _group.Group.Store.ReadOwed(Peer, cursor, _group.Tuning.OwedPage);
+                }
+
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                cursor = page[^1].Path.Value;
+
+                // Directories before their children, removals after them (DESIGN 3.5).
+                foreach (var row in page.Where(r => !r.Deleted).Concat(page.Where(r => r.Deleted).Reverse()))
+                {
+                    await OfferAsync(row, ct).ConfigureAwait(false);
+                }
+            }
+
+            if (!_wakeRequested)
+            {
+                await _wake.WaitAsync(_group.Tuning.RetryDelay, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task OfferAsync(FileRecord row, CancellationToken ct)
+    {
+        var path = row.Path.Value;
+        lock (_lock)
+        {
+            if (_offeredPaths.Contains(path)
+                || (_retryAfter.TryGetValue(path, out var after) && _group.Time.GetTimestamp() < after))
+            {
+                return;
+            }
+
+            _retryAfter.Remove(path);
+        }
+
+        ReadOnlyMemory<byte>? inline = null;
+        if (row is { Deleted: false, Type: EntryType.File } && row.Size <= ProtocolLimits.MaxInlineData)
+        {
+            inline = ReadInline(row);
+            if (inline is null)
+            {
+                RetryLater(path);
+                _group.RequestScan(row.Path);
+                return;
+            }
+        }
+
+        await _window.WaitAsync(ct).ConfigureAwait(false);
+        var id = NextId();
+        var offer = new Offer(id, WireEntry.FromRecord(row), inline);
+        lock (_lock)
+        {
+            _outgoing[id] = new OutgoingOffer(offer.Entry, inline?.Length ?? 0);
+            _offeredPaths.Add(path);
+        }
+
+        await _send.SendBulkAsync(offer, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The content of a small file, if it still is what the row records (else it changed: rescan first).</summary>
+    private byte[]? ReadInline(FileRecord row)
+    {
+        using var handle = _group.Applier.OpenRead(row.Path, out var stat, out _);
+        if (handle is null || stat.Size != row.Size)
+        {
+            return null;
+        }
+
+        var data = new byte[row.Size];
+        var read = 0;
+        while (read < data.Length)
+        {
+            var n = RandomAccess.Read(handle, data.AsSpan(read), read);
+            if (n == 0)
+            {
+                return null;
+            }
+
+            read += n;
+        }
+
+        return row.Hash is not null && SHA256.HashData(data).AsSpan().SequenceEqual(row.Hash) ? data : null;
+    }
+
+    private void RetryLater(string path)
+    {
+        lock (_lock)
+        {
+            _retryAfter[path] = _group.Time.GetTimestamp() + (long)(_group.Tuning.RetryDelay.TotalSeconds * _group.Time.TimestampFrequency);
+        }
+    }
+
+    private OutgoingOffer? TakeOutgoing(ulong id)
+    {
+        lock (_lock)
+        {
+            if (!_outgoing.Remove(id, out var offer))
+            {
+                return null;
+            }
+
+            _offeredPaths.Remove(offer.Entry.Path.Value);
+            _window.Release();
+            return offer;
+        }
+    }
+
+    private void OnNeed(Need need, CancellationToken ct)
+    {
+        OutgoingOffer offer;
+        lock (_lock)
+        {
+            if (!_outgoing.TryGetValue(need.RequestId, out offer!) || offer.Streaming || offer.InlineLength > 0 || offer.Entry.Deleted || offer.Entry.Type != EntryType.File)
+            {
+                throw Unexpected($"Need for {need.RequestId}, which is not an offer of a file's content awaiting an answer");
+            }
+
+            offer.Streaming = true;
+        }
+
+        var signature = need.DecodeSignature(ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength));
+        Track(Task.Run(() => StreamDeltaAsync(need.RequestId, offer, signature, ct), ct));
+    }
+
+    private async Task StreamDeltaAsync(ulong id, OutgoingOffer offer, BlockSignature signature, CancellationToken ct)
+    {
+        var entry = offer.Entry;
+        await _encodes.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var handle = _group.Applier.OpenRead(entry.Path, out _, out var reason);
+            if (handle is null)
+            {
+                AbandonTransfer(id, entry, reason ?? "gone");
+                return;
+            }
+
+            DeltaEncodeResult result;
+            await using (var content = new FileStream(handle, FileAccess.Read, 128 * 1024))
+            {
+                var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c));
+                result = await DeltaEncoder.EncodeAsync(content, signature, chunks, ct).ConfigureAwait(false);
+                await chunks.FlushAsync(ct).ConfigureAwait(false);
+            }
+
+            if (entry.Hash is null || !result.ContentHash.AsSpan().SequenceEqual(entry.Hash))
+            {
+                AbandonTransfer(id, entry, "changed while it was sent");
+                return;
+            }
+
+            await _send.SendBulkAsync(new DeltaEnd(id, result.Length, result.ContentHash), ct).ConfigureAwait(false);
+            _group.Counters.FileSent(result.LiteralBytes);
+            _group.Counters.DeltaSaved(result.CopiedBytes);
+        }
+        catch (IOException e)
+        {
+            AbandonTransfer(id, entry, e.Message);
+        }
+        finally
+        {
+            _encodes.Release();
+        }
+    }
+
+    /// <summary>The file changed or vanished while it was being sent: tell the receiver to drop it, and rescan.</summary>
+    private void AbandonTransfer(ulong id, WireEntry entry, string reason)
+    {
+        _send.Reply(new Refuse(id, $"abandoned: {reason}"));
+        if (TakeOutgoing(id) is not null)
+        {
+            RetryLater(entry.Path.Value);
+        }
+
+        _group.RequestScan(entry.Path);
+    }
+
+    /// <summary>Have, Ack, Conflict or Refuse for one of our offers.</summary>
+    private async Task OnAnswerAsync(ulong id, ProtocolMessage answer, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (!IsMine(id))
+        {
+            throw Unexpected($"{answer.Type} quotes {id}, which is not one of our offers");
+        }
+
+        var offer = TakeOutgoing(id) ?? throw Unexpected($"{answer.Type} for {id}, which is not an offer awaiting an answer");
+        var path = offer.Entry.Path;
+        switch (answer)
+        {
+            case Have:
+                (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, offer.Entry.Version);
+                break;
+            case Ack ack:
+                (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, ack.Version);
+                if (!offer.Streaming)
+                {
+                    _group.Counters.FileSent(offer.InlineLength);
+                }
+
+                break;
+            case Conflict conflict:
+                if (conflict.TheirEntry.Path != path)
+                {
+                    throw new ProtocolException(ProtocolError.Malformed, $"Conflict for {Printable(path)} carries the entry of {Printable(conflict.TheirEntry.Path)}");
+                }
+
+                await OnConflictAnswerAsync(offer, conflict.TheirEntry, batch, ct).ConfigureAwait(false);
+                break;
+            case Refuse refuse:
+                PeerLog.OfferRefused(_log, _group.Name, path, Peer, refuse.Reason);
+                RetryLater(path.Value);
+                break;
+        }
+    }
+
+    /// <summary>The peer kept its concurrent version: apply the same policy it applied, with the same two sides.</summary>
+    private async Task OnConflictAnswerAsync(OutgoingOffer offer, WireEntry theirs, ReceiveBatch batch, CancellationToken ct)
+    {
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        var local = state.Read(offer.Entry.Path);
+        if (local is null || !local.Version.Equals(offer.Entry.Version) || local.Version.Compare(theirs.Version) != VersionOrder.Concurrent)
+        {
+            // Ours changed since the offer: the next offer settles it.
+            return;
+        }
+
+        _group.Counters.Conflict();
+        var (mine, their) = Sides(local, theirs);
+        var outcome = ConflictResolver.Resolve(_group.Policy, mine, their);
+        if (!outcome.IsResolved)
+        {
+            state.RecordConflict(local.Path, Peer, theirs.Version, theirs.Hash);
+            PeerLog.ConflictKept(_log, _group.Name, local.Path, Peer);
+        }
+        else if (ReferenceEquals(outcome.Winner, mine))
+        {
+            state.RecordVersion(local.Path, local.Version.Merge(theirs.Version));
+            batch.After(_group.NotifyChanged);
+            PeerLog.ConflictResolved(_log, _group.Name, local.Path, _group.Policy, _group.Node, Peer);
+        }
+        else
+        {
+            // The peer's content wins; it pushes its merged version to us. Keep ours aside first if asked to.
+            PeerLog.ConflictResolved(_log, _group.Name, local.Path, _group.Policy, Peer, Peer);
+            if (outcome.KeepLoserCopy)
+            {
+                await PreserveLoserAsync(local, mine.Node, batch, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>An offer awaiting its answer.</summary>
+    private sealed class OutgoingOffer(WireEntry entry, int inlineLength)
+    {
+        public WireEntry Entry => entry;
+
+        public int InlineLength => inlineLength;
+
+        /// <summary>The peer answered Need: the content is being (or was) streamed.</summary>
+        public bool Streaming { get; set; }
+    }
+}

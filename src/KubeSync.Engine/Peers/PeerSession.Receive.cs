@@ -1,0 +1,562 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+
+using KubeSync.Engine.Applying;
+using KubeSync.Engine.Delta;
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.State;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>The receiving side: the peer's offers, decided by version vectors and the conflict policy, applied and recorded.</summary>
+public sealed partial class PeerSession
+{
+    private readonly Dictionary<ulong, IncomingTransfer> _incoming = [];
+
+    private async Task ReceiveLoopAsync(CancellationToken ct)
+    {
+        using var batch = new ReceiveBatch(_group, _send);
+        while (true)
+        {
+            var next = _connection.ReceiveAsync(ct);
+            if (!next.IsCompleted || batch.Count >= _group.Tuning.ReceiveBatch)
+            {
+                batch.Flush();
+            }
+
+            var message = await next.ConfigureAwait(false);
+            Interlocked.Exchange(ref _lastReceived, _group.Time.GetTimestamp());
+            switch (message)
+            {
+                case null:
+                    throw new ProtocolException(ProtocolError.Closed, "the peer closed the connection");
+                case Goodbye goodbye:
+                    throw new ProtocolException(goodbye.Error ?? ProtocolError.Closed, $"the peer said goodbye: {SyncPath.Printable(goodbye.Reason)}", reportedByPeer: true);
+                case Ping ping:
+                    batch.Reply(new Pong(ping.Token));
+                    break;
+                case Pong:
+                    break;
+                case IndexRequest request:
+                    StartIndexSender(request.SinceSeq);
+                    break;
+                case IndexBatch index:
+                    await OnIndexBatchAsync(index, batch, ct).ConfigureAwait(false);
+                    break;
+                case Want want:
+                    await OnWantAsync(want, batch, ct).ConfigureAwait(false);
+                    break;
+                case Offer offer:
+                    await OnOfferAsync(offer, batch, ct).ConfigureAwait(false);
+                    break;
+                case Need need:
+                    OnNeed(need, ct);
+                    break;
+                case Have have:
+                    await OnAnswerAsync(have.RequestId, have, batch, ct).ConfigureAwait(false);
+                    break;
+                case Ack ack:
+                    await OnAnswerAsync(ack.RequestId, ack, batch, ct).ConfigureAwait(false);
+                    break;
+                case Conflict conflict:
+                    await OnAnswerAsync(conflict.RequestId, conflict, batch, ct).ConfigureAwait(false);
+                    break;
+                case Refuse refuse:
+                    await OnRefuseAsync(refuse, batch, ct).ConfigureAwait(false);
+                    break;
+                case DeltaChunk chunk:
+                    await OnChunkAsync(chunk, batch, ct).ConfigureAwait(false);
+                    break;
+                case DeltaEnd end:
+                    batch.Flush();
+                    await OnDeltaEndAsync(end, batch, ct).ConfigureAwait(false);
+                    break;
+                default:
+                    throw Unexpected($"{message.Type} after the handshake");
+            }
+
+            if (TakeCompletedRound(out var seen))
+            {
+                var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+                state.SetPeerProgress(Peer, seen);
+                batch.After(() => _group.MarkReady($"pulled the index of {Peer}"));
+            }
+        }
+    }
+
+    private async Task OnOfferAsync(Offer offer, ReceiveBatch batch, CancellationToken ct)
+    {
+        var entry = offer.Entry;
+        var path = entry.Path;
+        if (IsMine(offer.RequestId) || _incoming.ContainsKey(offer.RequestId))
+        {
+            throw Unexpected($"offer id {offer.RequestId} is not a fresh id of the peer");
+        }
+
+        if (!_group.Rules.IsIncluded(path))
+        {
+            batch.Reply(new Refuse(offer.RequestId, "excluded by this member's rules"));
+            Satisfied(path);
+            return;
+        }
+
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        var local = state.Read(path);
+        var remote = EntrySide.Remote(Peer, entry);
+        var decision = VersionDecider.Decide(local is null ? null : EntrySide.Local(_group.Node, local), remote);
+        switch (decision)
+        {
+            case SyncDecision.InSync:
+                state.Confirm(path, Peer, entry.Version);
+                batch.Reply(new Have(offer.RequestId));
+                Satisfied(path);
+                break;
+            case SyncDecision.KeepLocal:
+                state.MarkDirty(path, Peer);
+                batch.Reply(new Ack(offer.RequestId, local!.Version));
+                batch.After(Wake);
+                Satisfied(path);
+                break;
+            case SyncDecision.MergeIdentical:
+                var merged = state.RecordVersion(path, local!.Version.Merge(entry.Version))!;
+                batch.Reply(new Ack(offer.RequestId, merged.Version));
+                batch.After(_group.NotifyChanged);
+                Satisfied(path);
+                break;
+            case SyncDecision.TakeRemote:
+                await TakeAsync(offer, local, entry.Version, owedToSender: false, batch, ct).ConfigureAwait(false);
+                break;
+            default:
+                await OnConflictingOfferAsync(offer, local!, batch, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>The peer offered a version concurrent with ours: the policy decides here exactly as it decides on the peer.</summary>
+    private async Task OnConflictingOfferAsync(Offer offer, FileRecord local, ReceiveBatch batch, CancellationToken ct)
+    {
+        var entry = offer.Entry;
+        var merged = local.Version.Merge(entry.Version);
+        _group.Counters.Conflict();
+        if (_group.ReceiveOnly)
+        {
+            // A receive-only member never imposes its own changes: the group's version replaces them.
+            PeerLog.ReceiveOnlyOverwrite(_log, _group.Name, entry.Path, Peer);
+            await TakeAsync(offer, local, merged, owedToSender: true, batch, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var (mine, theirs) = Sides(local, entry);
+        var outcome = ConflictResolver.Resolve(_group.Policy, mine, theirs);
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        if (!outcome.IsResolved)
+        {
+            state.RecordConflict(entry.Path, Peer, entry.Version, entry.Hash);
+            batch.Reply(new Conflict(offer.RequestId, WireEntry.FromRecord(local)));
+            PeerLog.ConflictKept(_log, _group.Name, entry.Path, Peer);
+            Satisfied(entry.Path);
+        }
+        else if (ReferenceEquals(outcome.Winner, mine))
+        {
+            batch.Reply(new Conflict(offer.RequestId, WireEntry.FromRecord(local)));
+            state.RecordVersion(entry.Path, merged);
+            batch.After(_group.NotifyChanged);
+            PeerLog.ConflictResolved(_log, _group.Name, entry.Path, _group.Policy, _group.Node, Peer);
+            Satisfied(entry.Path);
+        }
+        else
+        {
+            PeerLog.ConflictResolved(_log, _group.Name, entry.Path, _group.Policy, Peer, Peer);
+            if (outcome.KeepLoserCopy && !await PreserveLoserAsync(local, mine.Node, batch, ct).ConfigureAwait(false))
+            {
+                batch.Reply(new Refuse(offer.RequestId, "the local copy changed; rescanning before the conflict is settled"));
+                Satisfied(entry.Path);
+                return;
+            }
+
+            await TakeAsync(offer, local, merged, owedToSender: true, batch, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Both sides of a conflict, each named after the member whose change the other lacks (the greatest such node
+    /// id): every member holding the same two versions names them the same, so tie-breaks and conflict-copy
+    /// names agree group-wide even when a third member relays a version.
+    /// </summary>
+    private (EntrySide Mine, EntrySide Theirs) Sides(FileRecord local, WireEntry remote) =>
+        (EntrySide.Local(Author(local.Version, remote.Version, _group.Node), local), EntrySide.Remote(Author(remote.Version, local.Version, Peer), remote));
+
+    private static string Author(VersionVector version, VersionVector other, string fallback)
+    {
+        string? author = null;
+        foreach (var (node, counter) in version.Entries)
+        {
+            if (counter > other[node] && (author is null || string.CompareOrdinal(node, author) > 0))
+            {
+                author = node;
+            }
+        }
+
+        return author ?? fallback;
+    }
+
+    /// <summary>keep-both: copies the local (losing) content beside the path before the winner replaces it.</summary>
+    private async Task<bool> PreserveLoserAsync(FileRecord local, string loser, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (local.Deleted || local.Type != EntryType.File || local.Hash is null)
+        {
+            return true;
+        }
+
+        var copy = ConflictCopyName.For(local.Path, DateTimeOffset.FromUnixTimeMilliseconds(local.MtimeNs / 1_000_000), loser);
+        using var handle = _group.Applier.OpenRead(local.Path, out _, out var reason);
+        if (handle is null)
+        {
+            PeerLog.ApplyFailed(_log, _group.Name, local.Path, Peer, reason ?? "gone");
+            _group.RequestScan(local.Path);
+            return false;
+        }
+
+        var meta = new FileMetadata(local.Mode, local.MtimeNs, local.Uid, local.Gid);
+        var result = await _group.Applier.WriteFileAsync(copy, meta, local.Hash, async (output, c) =>
+        {
+            await using var source = new FileStream(handle, FileAccess.Read, 1, isAsync: false);
+            await source.CopyToAsync(output, c).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        if (result.Outcome != ApplyOutcome.Applied)
+        {
+            PeerLog.ApplyFailed(_log, _group.Name, copy, Peer, result.Reason ?? result.Outcome.ToString());
+            _group.RequestScan(local.Path);
+            return false;
+        }
+
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        state.RecordLocal(new LocalObservation(copy, result.Stat, local.Hash, null, false), markDirty: true, _group.Group.Ignore);
+        PeerLog.ConflictCopy(_log, _group.Name, copy);
+        return true;
+    }
+
+    /// <summary>Applies the offered entry as <paramref name="version"/>: inline, without content, or by starting a delta transfer.</summary>
+    private async Task TakeAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
+    {
+        var entry = offer.Entry;
+        var path = entry.Path;
+        if (local is { Deleted: false } && ChangedSinceRecorded(local))
+        {
+            // A local change the scanner has not recorded yet: never overwrite it unseen.
+            batch.Reply(new Refuse(offer.RequestId, "changed here since the last scan; rescanning"));
+            _group.RequestScan(path);
+            Satisfied(path);
+            return;
+        }
+
+        var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
+        ApplyResult result;
+        if (entry.Deleted)
+        {
+            result = _group.Applier.Delete(path);
+        }
+        else if (entry.Type == EntryType.Directory)
+        {
+            result = _group.Applier.CreateDirectory(path, meta);
+        }
+        else if (entry.Type == EntryType.Symlink)
+        {
+            result = string.IsNullOrEmpty(entry.LinkTarget)
+                ? ApplyResult.Failed("a symlink without a target")
+                : _group.Applier.CreateSymlink(path, entry.LinkTarget, meta);
+        }
+        else if (entry.Hash is null)
+        {
+            throw new ProtocolException(ProtocolError.Malformed, $"offer of file {Printable(path)} without a content hash");
+        }
+        else if (offer.InlineData is { } inline)
+        {
+            result = await _group.Applier.WriteFileAsync(path, meta, entry.Hash, (output, c) => output.WriteAsync(inline, c).AsTask(), ct).ConfigureAwait(false);
+            if (result.Outcome == ApplyOutcome.HashMismatch)
+            {
+                throw new ProtocolException(ProtocolError.BadContent, result.Reason ?? "inline data does not match its hash");
+            }
+
+            _group.Counters.FileReceived(inline.Length);
+        }
+        else
+        {
+            batch.Flush();
+            await StartTransferAsync(offer, local, version, owedToSender, batch, ct).ConfigureAwait(false);
+            return;
+        }
+
+        await RecordAppliedAsync(offer.RequestId, entry, version, owedToSender, result, batch, ct).ConfigureAwait(false);
+    }
+
+    private async Task RecordAppliedAsync(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch, CancellationToken ct)
+    {
+        var path = entry.Path;
+        switch (result.Outcome)
+        {
+            case ApplyOutcome.Applied:
+                var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+                state.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
+                batch.Reply(new Ack(requestId, version));
+                batch.After(_group.NotifyChanged);
+                break;
+            case ApplyOutcome.Refused:
+                throw new ProtocolException(ProtocolError.UnsafePath, $"{Printable(path)}: {result.Reason}");
+            case ApplyOutcome.HashMismatch:
+                throw new ProtocolException(ProtocolError.BadContent, result.Reason ?? $"{Printable(path)} does not match its hash");
+            default:
+                PeerLog.ApplyFailed(_log, _group.Name, path, Peer, result.Reason ?? "failed");
+                batch.Reply(new Refuse(requestId, result.Reason ?? "could not apply"));
+                break;
+        }
+
+        Satisfied(path);
+    }
+
+    /// <summary>Whether what is on disk at the path differs from its row (a change the scanner has not seen).</summary>
+    private bool ChangedSinceRecorded(FileRecord local)
+    {
+        var rc = NativeFileSystem.TryStat(_group.Group.FullPath(local.Path), out var stat);
+        if (rc != 0)
+        {
+            return true;
+        }
+
+        return stat.Type != local.Type
+            || (local.Type == EntryType.File && (stat.Size != local.Size || stat.MtimeNs != local.MtimeNs || stat.Inode != local.Inode));
+    }
+
+    /// <summary>Starts receiving a large file: our block signature goes out as Need, the chunks stream into a temp file.</summary>
+    private async Task StartTransferAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
+    {
+        var entry = offer.Entry;
+        var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
+        var basis = local is { Deleted: false, Type: EntryType.File } ? _group.Applier.OpenRead(entry.Path, out _, out _) : null;
+        BlockSignature signature;
+        if (basis is null)
+        {
+            signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(entry.Size, maxBlocks));
+        }
+        else
+        {
+            await using var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(basis.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024);
+            signature = await SignatureBuilder.BuildAsync(reader, maxBlocks, ct).ConfigureAwait(false);
+        }
+
+        var transfer = new IncomingTransfer(offer.RequestId, entry, version, owedToSender, basis);
+        _incoming.Add(offer.RequestId, transfer);
+        var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
+        transfer.Start(_group.Applier.WriteFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
+        batch.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature)));
+    }
+
+    private async Task OnChunkAsync(DeltaChunk chunk, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (!_incoming.TryGetValue(chunk.RequestId, out var transfer))
+        {
+            throw Unexpected($"DeltaChunk for {chunk.RequestId}, which is not a transfer in progress");
+        }
+
+        _group.Counters.AddBytesReceived(chunk.Chunk.Length);
+        if (!await transfer.PushAsync(chunk.Chunk, ct).ConfigureAwait(false))
+        {
+            // The writer stopped early: its failure says why (bad instructions, too long, a disk error).
+            batch.Flush();
+            await FinishTransferAsync(transfer, null, batch, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnDeltaEndAsync(DeltaEnd end, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (!_incoming.TryGetValue(end.RequestId, out var transfer))
+        {
+            throw Unexpected($"DeltaEnd for {end.RequestId}, which is not a transfer in progress");
+        }
+
+        if (end.Length != transfer.Entry.Size || !CryptographicOperations.FixedTimeEquals(end.Sha256, transfer.Entry.Hash))
+        {
+            throw new ProtocolException(ProtocolError.BadContent, $"{Printable(transfer.Entry.Path)}: the transfer ended with a length or hash other than offered");
+        }
+
+        await FinishTransferAsync(transfer, end, batch, ct).ConfigureAwait(false);
+    }
+
+    private async Task FinishTransferAsync(IncomingTransfer transfer, DeltaEnd? end, ReceiveBatch batch, CancellationToken ct)
+    {
+        _incoming.Remove(transfer.RequestId);
+        transfer.Complete(null);
+        ApplyResult result;
+        try
+        {
+            result = await transfer.Task.ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ProtocolException(ProtocolError.BadContent, $"{Printable(transfer.Entry.Path)}: invalid delta: {e.Message}", e);
+        }
+        catch (IOException e)
+        {
+            result = ApplyResult.Failed($"writing {Printable(transfer.Entry.Path)} failed: {e.Message}");
+        }
+        finally
+        {
+            transfer.Dispose();
+        }
+
+        if (end is null && result.Outcome == ApplyOutcome.Applied)
+        {
+            throw new ProtocolException(ProtocolError.BadContent, $"{Printable(transfer.Entry.Path)}: the content ended before DeltaEnd");
+        }
+
+        if (result.Outcome == ApplyOutcome.HashMismatch && transfer.HadBasis)
+        {
+            // Our own basis may have changed under the transfer (an in-place writer): not the peer's fault.
+            PeerLog.ApplyFailed(_log, _group.Name, transfer.Entry.Path, Peer, "the rebuilt file does not match; the local copy probably changed during the transfer");
+            batch.Reply(new Refuse(transfer.RequestId, "rebuilt content did not match; retry"));
+            _group.RequestScan(transfer.Entry.Path);
+            Satisfied(transfer.Entry.Path);
+            return;
+        }
+
+        if (result.Outcome == ApplyOutcome.Applied)
+        {
+            _group.Counters.FileReceived(0);
+            _group.Counters.DeltaSaved(transfer.CopiedBytes);
+        }
+
+        await RecordAppliedAsync(transfer.RequestId, transfer.Entry, transfer.Version, transfer.OwedToSender, result, batch, ct).ConfigureAwait(false);
+    }
+
+    private void AbortTransfers()
+    {
+        foreach (var transfer in _incoming.Values)
+        {
+            transfer.Complete(new OperationCanceledException("the connection closed"));
+            Track(transfer.Task.ContinueWith(t => transfer.Dispose(), TaskScheduler.Default));
+        }
+
+        _incoming.Clear();
+    }
+
+    private async Task OnRefuseAsync(Refuse refuse, ReceiveBatch batch, CancellationToken ct)
+    {
+        if (!IsMine(refuse.RequestId))
+        {
+            // The offering peer gave up on a transfer it started (its file changed while sending).
+            if (!_incoming.Remove(refuse.RequestId, out var transfer))
+            {
+                throw Unexpected($"Refuse for {refuse.RequestId}, which is not a transfer in progress");
+            }
+
+            transfer.Complete(new OperationCanceledException(refuse.Reason));
+            try
+            {
+                await transfer.Task.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected: the temp file is gone.
+            }
+            finally
+            {
+                transfer.Dispose();
+            }
+
+            Satisfied(transfer.Entry.Path);
+            return;
+        }
+
+        SyncPath? wanted;
+        lock (_lock)
+        {
+            _wants.Remove(refuse.RequestId, out wanted);
+        }
+
+        if (wanted is not null)
+        {
+            PeerLog.WantRefused(_log, _group.Name, wanted, Peer, refuse.Reason);
+            Satisfied(wanted);
+            return;
+        }
+
+        await OnAnswerAsync(refuse.RequestId, refuse, batch, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The received message said nothing else is coming for a path we wanted in a pull round.</summary>
+    private void Satisfied(SyncPath path)
+    {
+        lock (_lock)
+        {
+            if (_awaiting.Remove(path.Value, out var wantId))
+            {
+                _wants.Remove(wantId);
+            }
+        }
+    }
+
+    /// <summary>One incoming delta transfer: the chunks go through a bounded channel to the applier's writer.</summary>
+    private sealed class IncomingTransfer(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, Microsoft.Win32.SafeHandles.SafeFileHandle? basis) : IDisposable
+    {
+        private readonly Channel<ReadOnlyMemory<byte>> _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+
+        public ulong RequestId => requestId;
+
+        public WireEntry Entry => entry;
+
+        public VersionVector Version => version;
+
+        public bool OwedToSender => owedToSender;
+
+        public bool HadBasis => basis is not null;
+
+        public long CopiedBytes { get; private set; }
+
+        public Task<ApplyResult> Task { get; private set; } = null!;
+
+        public void Start(Task<ApplyResult> writer)
+        {
+            Task = writer;
+            _ = writer.ContinueWith(t => _chunks.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        }
+
+        /// <summary>Queues a chunk; false when the writer has stopped.</summary>
+        public async ValueTask<bool> PushAsync(ReadOnlyMemory<byte> chunk, CancellationToken ct)
+        {
+            try
+            {
+                await _chunks.Writer.WriteAsync(chunk, ct).ConfigureAwait(false);
+                return true;
+            }
+            catch (ChannelClosedException)
+            {
+                return false;
+            }
+        }
+
+        public void Complete(Exception? error) => _chunks.Writer.TryComplete(error);
+
+        public async Task WriteAsync(BlockSignature signature, Stream output, CancellationToken ct)
+        {
+            using var empty = new MemoryStream();
+            using var applier = basis is null
+                ? new DeltaApplier(signature, empty, output, entry.Size)
+                : new DeltaApplier(signature, basis, output, entry.Size);
+            await foreach (var chunk in _chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                await applier.ApplyChunkAsync(chunk, ct).ConfigureAwait(false);
+            }
+
+            var result = await applier.CompleteAsync(ct).ConfigureAwait(false);
+            CopiedBytes = result.CopiedBytes;
+            if (result.Length != entry.Size)
+            {
+                throw new InvalidDataException($"rebuilt {result.Length} bytes, the offer said {entry.Size}");
+            }
+        }
+
+        public void Dispose() => basis?.Dispose();
+    }
+}

@@ -1,0 +1,120 @@
+using KubeSync.Engine.Protocol;
+using KubeSync.Engine.State;
+
+namespace KubeSync.Engine.Peers;
+
+/// <summary>
+/// The receiving loop's open transaction: consecutive messages that arrive together are recorded in one state
+/// transaction, and their replies (acks above all) leave only after it commits, so a peer is never told of a
+/// version this member could lose in a crash. Flushed whenever the loop would wait for the network.
+/// </summary>
+internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDisposable
+{
+    private readonly List<ProtocolMessage> _replies = [];
+    private readonly List<Action> _after = [];
+    private AsyncGate.Releaser? _gate;
+    private StateBatch? _batch;
+
+    /// <summary>Rows and replies since the last flush.</summary>
+    public int Count { get; private set; }
+
+    public async ValueTask<StateBatch> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_batch is null)
+        {
+            _gate = await group.Gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _batch = group.Group.Store.BeginBatch();
+            }
+            catch
+            {
+                _gate.Value.Dispose();
+                _gate = null;
+                throw;
+            }
+        }
+
+        Count++;
+        return _batch;
+    }
+
+    /// <summary>Sends <paramref name="message"/> after the commit (at once when nothing is open).</summary>
+    public void Reply(ProtocolMessage message)
+    {
+        if (_batch is null)
+        {
+            send.Reply(message);
+        }
+        else
+        {
+            _replies.Add(message);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> after the commit.</summary>
+    public void After(Action action)
+    {
+        if (_batch is null)
+        {
+            action();
+        }
+        else
+        {
+            _after.Add(action);
+        }
+    }
+
+    public void Flush()
+    {
+        if (_batch is not null)
+        {
+            try
+            {
+                _batch.Commit();
+            }
+            finally
+            {
+                _batch.Dispose();
+                _batch = null;
+                _gate?.Dispose();
+                _gate = null;
+            }
+        }
+
+        Count = 0;
+        foreach (var reply in _replies)
+        {
+            send.Reply(reply);
+        }
+
+        _replies.Clear();
+        foreach (var action in _after)
+        {
+            action();
+        }
+
+        _after.Clear();
+    }
+
+    /// <summary>Commits what was applied (the files are on disk) without sending the replies: the connection is gone.</summary>
+    public void Dispose()
+    {
+        _replies.Clear();
+        _after.Clear();
+        if (_batch is not null)
+        {
+            try
+            {
+                _batch.Commit();
+            }
+            finally
+            {
+                _batch.Dispose();
+                _batch = null;
+                _gate?.Dispose();
+                _gate = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+
+using KubeSync.Engine.Hosting;
+
+using Microsoft.Extensions.Logging;
+
+namespace KubeSync.Sidecar.Cli;
+
+/// <summary>
+/// <c>kubesync run</c>: the daemon. Serves peers, scans on start and every <c>timing.rescan</c>; SIGUSR1 asks for a
+/// scan now (what <c>kubesync sync</c> sends a running daemon); SIGTERM or Ctrl-C stops it.
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>SIGUSR1 on Linux.</summary>
+    private const int SigUsr1 = 10;
+
+    /// <summary>File in each group's state directory holding the daemon's process id.</summary>
+    public const string PidFileName = "kubesync.pid";
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Run the member: serve peers, scan on start and every timing.rescan, push and pull changes (SIGUSR1: scan now)");
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, async ctx =>
+        {
+            var config = ctx.LoadConfig();
+            using var loggers = new StderrLoggerFactory(ctx.Error, parse.GetValue(CliContext.VerboseOption) ? LogLevel.Debug : LogLevel.Information);
+            await using var daemon = await SyncDaemon.StartAsync(config, loggers, cancellationToken: cancellationToken);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
+            using var usr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, signal =>
+            {
+                signal.Cancel = true;
+                daemon.RequestScan();
+            });
+            var pidFiles = config.Groups.Select(g => Path.Combine(g.StateDir, PidFileName)).ToList();
+            foreach (var file in pidFiles)
+            {
+                await File.WriteAllTextAsync(file, $"{Environment.ProcessId}\n", cancellationToken);
+            }
+
+            try
+            {
+                await daemon.RunAsync(stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // SIGTERM or Ctrl-C: a clean stop.
+            }
+            finally
+            {
+                foreach (var file in pidFiles)
+                {
+                    File.Delete(file);
+                }
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+}
