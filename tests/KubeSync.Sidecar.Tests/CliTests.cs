@@ -36,6 +36,8 @@ public sealed class CliTests : IDisposable
     [InlineData("check")]
     [InlineData("files")]
     [InlineData("dirty")]
+    [InlineData("conflicts")]
+    [InlineData("status")]
     [InlineData("force")]
     [InlineData("keygen")]
     [InlineData("demo")]

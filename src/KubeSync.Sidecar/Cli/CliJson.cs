@@ -17,10 +17,25 @@ internal sealed record CheckReport(
 /// <summary>One forced path in <c>kubesync force --json</c>.</summary>
 internal sealed record ForceRow(string Group, string Path, string Version, IReadOnlyList<string> OwedTo);
 
+/// <summary>One row of <c>kubesync conflicts --json</c>: the peer's concurrent version of the path, and when it was detected.</summary>
+internal sealed record ConflictRow(string Group, string Path, string Peer, string TheirVersion, string? TheirSha256, DateTimeOffset Detected);
+
+/// <summary><c>kubesync status --json</c>: this member and each selected group.</summary>
+internal sealed record StatusReport(string Node, IReadOnlyList<GroupStatus> Groups);
+
+/// <summary>One group in <c>kubesync status</c>; <see cref="OldestDirtySince"/> is null when no peer is owed anything.</summary>
+internal sealed record GroupStatus(
+    string Group, string Root, long Files, long Tombstones, long LastSeq, int Conflicts, int Dirty, DateTimeOffset? OldestDirtySince, IReadOnlyList<PeerStatus> Peers);
+
+/// <summary>One peer of a group in <c>kubesync status</c>; <see cref="LastSeen"/> is null when it was never reached.</summary>
+internal sealed record PeerStatus(string Node, string? Address, string State, DateTimeOffset? LastSeen, long TheirSeqSeen, long Dirty);
+
 /// <summary>Source-generated JSON for the CLI's script output.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<FileRow>))]
 [JsonSerializable(typeof(List<DirtyRow>))]
 [JsonSerializable(typeof(List<CheckReport>))]
 [JsonSerializable(typeof(List<ForceRow>))]
+[JsonSerializable(typeof(List<ConflictRow>))]
+[JsonSerializable(typeof(StatusReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

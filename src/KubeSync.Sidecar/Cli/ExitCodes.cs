@@ -8,10 +8,13 @@ internal static class ExitCodes
     /// <summary>The work failed (I/O, state database).</summary>
     public const int Failed = 1;
 
-    /// <summary>The configuration is invalid (also: <c>dirty</c> found nothing dirty, as csync2 <c>-M</c>).</summary>
+    /// <summary>The configuration is invalid (also: <c>dirty</c> found nothing dirty, as csync2 <c>-M</c>, and <c>conflicts</c> found none).</summary>
     public const int ConfigError = 2;
 
     public const int NothingDirty = 2;
+
+    /// <summary><c>conflicts</c> found no conflict (the same code as <see cref="NothingDirty"/>).</summary>
+    public const int NoConflicts = 2;
 
     /// <summary>A command-line usage error (unknown path, unknown group).</summary>
     public const int Usage = 64;

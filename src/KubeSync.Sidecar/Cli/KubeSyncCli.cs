@@ -16,6 +16,8 @@ internal static class KubeSyncCli
             CheckCommand.Create(),
             FilesCommand.Create(),
             DirtyCommand.Create(),
+            ConflictsCommand.Create(),
+            StatusCommand.Create(),
             ForceCommand.Create(),
             KeygenCommand.Create(),
             CertCommand.Create(),
