@@ -22,6 +22,10 @@ public static class VersionDecider
         };
     }
 
-    /// <summary>The version a resolved conflict gets: both histories plus one change by the resolving member, so it dominates both.</summary>
-    public static VersionVector Resolved(VersionVector a, VersionVector b, string resolver) => a.Merge(b).Increment(resolver);
+    /// <summary>
+    /// The version a resolved conflict gets: both histories merged, which dominates each of two concurrent
+    /// versions. No tick is added (DESIGN 3.4 adds one of the resolving member): members that settle the same
+    /// conflict independently then record the same version instead of two new concurrent ones.
+    /// </summary>
+    public static VersionVector Resolved(VersionVector a, VersionVector b) => a.Merge(b);
 }

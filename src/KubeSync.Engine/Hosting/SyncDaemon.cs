@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 
 using KubeSync.Contracts.Configuration;
@@ -38,7 +39,8 @@ public sealed class SyncDaemon : IAsyncDisposable
     public Task Ready => Task.WhenAll(Groups.Select(g => g.Ready));
 
     /// <summary>Opens the groups and binds the listening socket; nothing runs until <see cref="RunAsync"/>.</summary>
-    public static async Task<SyncDaemon> StartAsync(KubeSyncConfig config, ILoggerFactory loggers, SyncTuning? tuning = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    /// <param name="listen">False for a one-shot <c>kubesync sync</c>: dial peers, accept nobody.</param>
+    public static async Task<SyncDaemon> StartAsync(KubeSyncConfig config, ILoggerFactory loggers, SyncTuning? tuning = null, TimeProvider? time = null, bool listen = true, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
         tuning ??= new SyncTuning { PullInterval = config.Timing.Pull };
@@ -64,7 +66,7 @@ public sealed class SyncDaemon : IAsyncDisposable
             PeerHost peers;
             try
             {
-                peers = new PeerHost(groups, tls, new IPEndPoint(address, port), loggers);
+                peers = new PeerHost(groups, tls, listen ? new IPEndPoint(address, port) : null, loggers);
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -107,6 +109,72 @@ public sealed class SyncDaemon : IAsyncDisposable
         var network = Host.RunAsync(cancellationToken);
         var rescans = RescanLoopAsync(cancellationToken);
         await Task.WhenAll(network, rescans).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// csync2 <c>-x</c>: scans every group, connects to its peers, pushes what is owed and pulls what is new, and
+    /// returns once every static peer's session has settled with nothing owed to it, or at <paramref name="timeout"/>.
+    /// Returns, per group, the paths still owed to each peer (empty when everything arrived).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> SyncOnceAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        foreach (var group in Groups)
+        {
+            await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var network = Host.RunAsync(stop.Token);
+        var deadline = Stopwatch.StartNew();
+        try
+        {
+            while (deadline.Elapsed < timeout && !await SettledAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await network.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        var owed = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var group in Groups)
+        {
+            using (await group.Gate.EnterAsync(cancellationToken).ConfigureAwait(false))
+            {
+                owed[group.Name] = group.Group.Store.ReadPeers().Select(p => (p.Node, Count: group.Group.Store.CountOwed(p.Node)))
+                    .Where(p => p.Count > 0).ToDictionary(p => p.Node, p => p.Count, StringComparer.Ordinal);
+            }
+        }
+
+        return owed;
+    }
+
+    private async Task<bool> SettledAsync(CancellationToken ct)
+    {
+        foreach (var group in Groups)
+        {
+            foreach (var peer in group.Group.Config.Peers.Static)
+            {
+                var session = group.Sessions.FirstOrDefault(s => s.Peer == peer.Node);
+                if (session is null || !session.IsSettled)
+                {
+                    return false;
+                }
+
+                using (await group.Gate.EnterAsync(ct).ConfigureAwait(false))
+                {
+                    if (group.Group.Store.CountOwed(peer.Node) > 0)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Asks for a full scan of every group now (SIGUSR1, <c>kubesync sync</c> beside a running daemon).</summary>

@@ -38,6 +38,7 @@ public sealed partial class PeerSession
             }
 
             _roundActive = _roundReading = true;
+            _lastPullStarted = true;
             _roundMaxSeq = since;
         }
 

@@ -269,7 +269,7 @@ public sealed partial class PeerSession
         }
         else if (ReferenceEquals(outcome.Winner, mine))
         {
-            state.RecordVersion(local.Path, local.Version.Merge(theirs.Version));
+            state.RecordVersion(local.Path, VersionDecider.Resolved(local.Version, theirs.Version));
             batch.After(_group.NotifyChanged);
             PeerLog.ConflictResolved(_log, _group.Name, local.Path, _group.Policy, _group.Node, Peer);
         }

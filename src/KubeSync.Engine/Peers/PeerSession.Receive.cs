@@ -138,7 +138,7 @@ public sealed partial class PeerSession
     private async Task OnConflictingOfferAsync(Offer offer, FileRecord local, ReceiveBatch batch, CancellationToken ct)
     {
         var entry = offer.Entry;
-        var merged = local.Version.Merge(entry.Version);
+        var merged = VersionDecider.Resolved(local.Version, entry.Version);
         _group.Counters.Conflict();
         if (_group.ReceiveOnly)
         {

@@ -33,6 +33,7 @@ public sealed partial class PeerSession : IAsyncDisposable
     private long _lastReceived;
     private long _lastPull;
     private volatile bool _wakeRequested;
+    private bool _lastPullStarted;
 
     public PeerSession(GroupRuntime group, PeerConnection connection, string? address = null)
     {
@@ -65,6 +66,18 @@ public sealed partial class PeerSession : IAsyncDisposable
             lock (_lock)
             {
                 return _outgoing.Count;
+            }
+        }
+    }
+
+    /// <summary>Nothing in flight either way and no pull round open: what a one-shot sync waits for (with nothing owed).</summary>
+    public bool IsSettled
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_roundActive && _outgoing.Count == 0 && _awaiting.Count == 0 && _incoming.Count == 0 && _lastPullStarted;
             }
         }
     }

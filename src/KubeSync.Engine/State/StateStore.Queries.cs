@@ -132,7 +132,7 @@ public sealed partial class StateStore
         return result;
     }
 
-    /// <summary>Number of paths owed to <paramref name="peer"/>.</summary>
+    /// <summary>Number of paths owed to <paramref name="peer"/>, leaving out those in conflict with it (a person settles those).</summary>
     public long CountOwed(string peer)
     {
         if (!TryGetNodeId(peer, out var id))
@@ -141,7 +141,7 @@ public sealed partial class StateStore
         }
 
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = "SELECT count(*) FROM dirty WHERE peer = $n";
+        cmd.CommandText = "SELECT count(*) FROM dirty d WHERE d.peer = $n AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.path = d.path AND c.peer = d.peer)";
         cmd.Parameters.AddWithValue("$n", id);
         return (long)cmd.ExecuteScalar()!;
     }

@@ -1,97 +1,216 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Reflection;
 
 using KubeSync.Engine.Configuration;
 using KubeSync.Engine.Hosting;
-using KubeSync.Engine.Scanning;
-
-using Microsoft.Extensions.Logging;
+using KubeSync.Engine.Security;
 
 namespace KubeSync.Sidecar.Cli;
 
 /// <summary>
-/// <c>kubesync demo</c>: the README's first command. It unpacks a bundled example tree into a temp directory,
-/// records it, changes it the way a person would, and shows what the state database then owes the peers.
-/// (The peer protocol replaces this with a live three-member group.)
+/// <c>kubesync demo</c>: the README's first command. Three members on loopback, each with its own directory,
+/// state and certificate from a fresh group CA, in one process; the first starts with a bundled example tree.
+/// It shows the tree arriving in the other two, then a file written into the first arriving with the measured
+/// delay, and keeps running until Ctrl-C so a person can play with the directories.
 /// </summary>
 internal static class DemoCommand
 {
     private const string ResourcePrefix = "demo/";
+    private static readonly string[] Members = ["demo-a", "demo-b", "demo-c"];
 
     public static Command Create()
     {
+        var once = new Option<bool>("--once") { Description = "Stop after the first demonstration instead of running until Ctrl-C" };
         var keep = new Option<bool>("--keep") { Description = "Keep the demo directory afterwards (its path is printed)" };
-        var command = new Command("demo", "Record a bundled example tree in a temp directory, change it, and show what KubeSync sees") { keep };
-        command.SetAction(parse => CliContext.Run(parse, ctx => Run(ctx, parse.GetValue(keep))));
+        var command = new Command("demo", "Run a group of three members on loopback in temp directories and show changes arriving") { once, keep };
+        command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, ctx => RunAsync(ctx, parse.GetValue(once), parse.GetValue(keep), cancellationToken)));
         return command;
     }
 
-    private static int Run(CliContext ctx, bool keep)
+    private static async Task<int> RunAsync(CliContext ctx, bool once, bool keep, CancellationToken cancellationToken)
     {
         var dir = Directory.CreateTempSubdirectory("kubesync-demo-").FullName;
+        var daemons = new List<SyncDaemon>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task>();
         try
         {
-            var root = Path.Combine(dir, "www");
-            var files = Unpack(root);
-            var configPath = Path.Combine(dir, "kubesync.yaml");
-            File.WriteAllText(configPath, $"""
-                node: demo-a
-                insecure: true
-                groups:
-                  - name: web
-                    root: {root}
-                    stateDir: {Path.Combine(dir, "state")}
-                    include: ["/"]
-                    exclude: ["*~", ".*"]
-                    peers:
-                      static: ["demo-b=127.0.0.1:30866", "demo-c=127.0.0.1:30867"]
-                """);
-            var config = ConfigLoader.LoadFile(configPath, new Dictionary<string, string>());
-            using var group = LocalGroup.Open(config, config.Groups[0]);
-            var scanner = new Scanner(group, ctx.LoggerFactory.CreateLogger<Scanner>());
-
-            ctx.Out.WriteLine($"Unpacked {files} example files into {root}");
-            var first = scanner.Scan(ScanRequest.Full with { Init = true });
-            ctx.Out.WriteLine($"Init check (as if every member already had this tree): {first.Entries} entries recorded in {first.Duration.TotalMilliseconds:0} ms, {first.Hashed} files hashed, nothing owed to the peers. The state database says:");
-            PrintFiles(ctx, group);
-
-            File.AppendAllText(Path.Combine(root, "nginx/conf.d/default.conf"), "# tuned by the demo\n");
-            File.Delete(Path.Combine(root, "html/robots.txt"));
-            File.WriteAllText(Path.Combine(root, "html/new-page.html"), "<p>written on demo-a</p>\n");
-            File.WriteAllText(Path.Combine(root, "html/index.html~"), "an editor backup: excluded by the rules\n");
-            ctx.Out.WriteLine();
-            ctx.Out.WriteLine("Changed default.conf, deleted robots.txt, wrote new-page.html and an editor backup index.html~.");
-            var second = scanner.Scan(ScanRequest.Full);
-            ctx.Out.WriteLine($"Second check: {second.Created} new, {second.Modified} changed, {second.Deleted} deleted, in {second.Duration.TotalMilliseconds:0} ms ({second.Hashed} hashed; unchanged files were not read).");
-            ctx.Out.WriteLine("Each change got a new version, and every peer is owed it:");
-            foreach (var d in group.Store.ReadDirty().GroupBy(d => d.Path).Take(8))
+            var configs = await WriteGroupAsync(dir, cancellationToken);
+            var roots = Members.Select(m => Path.Combine(dir, m)).ToList();
+            var files = Unpack(roots[0]);
+            ctx.Out.WriteLine($"A group of three members on loopback, mutual TLS with a fresh group CA, in {dir}:");
+            for (var i = 0; i < Members.Length; i++)
             {
-                var row = group.Store.Get(d.Key);
-                ctx.Out.WriteLine($"  {d.Key,-32} {row?.Version,-10} {(row?.Deleted == true ? "deleted " : "")}owed to {string.Join(", ", d.Select(x => x.Peer))}");
+                ctx.Out.WriteLine($"  {Members[i]}  {roots[i]}{(i == 0 ? $"   ({files} example files)" : "   (empty)")}");
+            }
+
+            var started = Stopwatch.StartNew();
+            foreach (var config in configs)
+            {
+                var daemon = await SyncDaemon.StartAsync(ConfigLoader.LoadFile(config, new Dictionary<string, string>()), ctx.LoggerFactory, cancellationToken: cancellationToken);
+                daemons.Add(daemon);
+                running.Add(daemon.RunAsync(stop.Token));
+            }
+
+            await WaitAsync(() => roots.Skip(1).All(r => SameTree(roots[0], r)), running, stop.Token);
+            ctx.Out.WriteLine($"demo-b and demo-c pulled the example tree from demo-a: {files} files in {started.ElapsedMilliseconds} ms (start-up included).");
+
+            var name = $"hello-{DateTime.Now:HHmmss}.txt";
+            var text = $"written into demo-a at {DateTime.Now:T}\n";
+            var watch = Stopwatch.StartNew();
+            await File.WriteAllTextAsync(Path.Combine(roots[0], name), text, cancellationToken);
+            daemons[0].RequestScan();
+            var arrived = new long?[Members.Length];
+            await WaitAsync(
+                () =>
+                {
+                    for (var i = 1; i < roots.Count; i++)
+                    {
+                        if (arrived[i] is null && ReadOrNull(Path.Combine(roots[i], name)) == text)
+                        {
+                            arrived[i] = (long)watch.Elapsed.TotalMicroseconds;
+                        }
+                    }
+
+                    return arrived.Skip(1).All(a => a is not null);
+                },
+                running,
+                stop.Token);
+            ctx.Out.WriteLine($"Wrote {name} into demo-a: it arrived in demo-b after {arrived[1] / 1000.0:0.0} ms and in demo-c after {arrived[2] / 1000.0:0.0} ms.");
+            ctx.Out.WriteLine("(Delay from the write to the file readable with its content on the peer, including the scan that noticed it.)");
+            if (once)
+            {
+                return ExitCodes.Ok;
             }
 
             ctx.Out.WriteLine();
-            ctx.Out.WriteLine(keep
-                ? $"Explore it: kubesync --config {configPath} files | dirty | check -r"
-                : "Run with --keep to explore the directory and its state with the other verbs afterwards.");
+            ctx.Out.WriteLine("Now play: create, change, rename or delete files in any of the three directories. Members rescan every");
+            ctx.Out.WriteLine("second (an inotify watcher comes next), so a change shows up in the others within about a second.");
+            ctx.Out.WriteLine($"Inspect a member: kubesync --config {configs[0]} status | files | dirty | conflicts");
+            ctx.Out.WriteLine("Press Ctrl-C to stop.");
+            await Task.WhenAny(running.Append(Task.Delay(Timeout.Infinite, cancellationToken))).Unwrap().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             return ExitCodes.Ok;
         }
         finally
         {
-            if (!keep)
+            await stop.CancelAsync();
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var daemon in daemons)
+            {
+                await daemon.DisposeAsync();
+            }
+
+            if (keep)
+            {
+                ctx.Out.WriteLine($"Kept {dir}");
+            }
+            else
             {
                 Directory.Delete(dir, recursive: true);
             }
         }
     }
 
-    private static void PrintFiles(CliContext ctx, LocalGroup group)
+    /// <summary>A group key, a CA, a certificate and a config per member, on free loopback ports.</summary>
+    private static async Task<List<string>> WriteGroupAsync(string dir, CancellationToken cancellationToken)
     {
-        foreach (var f in group.Store.ReadFiles(includeDeleted: false))
+        var keyFile = Path.Combine(dir, "group.key");
+        GroupKey.WriteNew(keyFile, overwrite: false);
+        using var ca = CertificateAuthority.Create("demo", TimeProvider.System, TimeSpan.FromDays(1));
+        await ca.WriteAsync(Path.Combine(dir, "ca.crt"), Path.Combine(dir, "ca.key"), cancellationToken);
+        var ports = FreePorts(Members.Length);
+        var configs = new List<string>();
+        for (var i = 0; i < Members.Length; i++)
         {
-            var what = f.Hash is null ? "dir" : f.HashHex[..12];
-            ctx.Out.WriteLine($"  {Format.Mode(f.Mode)}  {what,-12}  {f.Version,-10}  {f.Path}");
+            var node = Members[i];
+            var certDir = Directory.CreateDirectory(Path.Combine(dir, "certs", node)).FullName;
+            using (var member = ca.Issue(node, TimeProvider.System, TimeSpan.FromDays(1), [node, "localhost"], [IPAddress.Loopback]))
+            {
+                await CertificateFiles.WriteAsync(member, Path.Combine(certDir, "tls.crt"), Path.Combine(certDir, "tls.key"), cancellationToken);
+            }
+
+            Directory.CreateDirectory(Path.Combine(dir, node));
+            var peers = string.Join(", ", Enumerable.Range(0, Members.Length).Where(j => j != i).Select(j => $"\"{Members[j]}=127.0.0.1:{ports[j]}\""));
+            var config = Path.Combine(dir, $"{node}.yaml");
+            await File.WriteAllTextAsync(config, $"""
+                node: {node}
+                listen: 127.0.0.1:{ports[i]}
+                tls: {"{"}cert: certs/{node}/tls.crt, key: certs/{node}/tls.key, ca: ca.crt{"}"}
+                keyFile: group.key
+                timing: {"{"}rescan: 1s, pull: 5s{"}"}
+                groups:
+                  - name: web
+                    root: {node}
+                    stateDir: state/{node}
+                    exclude: ["*~", ".*"]
+                    peers:
+                      static: [{peers}]
+                """, cancellationToken);
+            configs.Add(config);
         }
+
+        return configs;
+    }
+
+    private static List<int> FreePorts(int count)
+    {
+        var sockets = Enumerable.Range(0, count).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
+        try
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+
+            return [.. sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>Polls <paramref name="done"/> every millisecond (the demo measures delays), failing if a member stops.</summary>
+    private static async Task WaitAsync(Func<bool> done, List<Task> members, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!done())
+        {
+            if (members.FirstOrDefault(t => t.IsCompleted) is { } ended)
+            {
+                await ended;
+                throw new IOException("a demo member stopped unexpectedly");
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new IOException("the demo members did not converge within 60 s");
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    private static string? ReadOrNull(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool SameTree(string a, string b)
+    {
+        var left = Directory.EnumerateFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order(StringComparer.Ordinal).ToList();
+        var right = Directory.EnumerateFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f)).Order(StringComparer.Ordinal).ToList();
+        return left.SequenceEqual(right) && left.All(f => File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))));
     }
 
     private static int Unpack(string root)
@@ -105,10 +224,6 @@ internal static class DemoCommand
             using var source = assembly.GetManifestResourceStream(name)!;
             using var file = File.Create(target);
             source.CopyTo(file);
-            file.Close();
-
-            // Like files unpacked from an archive: old enough that an unchanged stat can be trusted without reading.
-            File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddHours(-2));
             count++;
         }
 

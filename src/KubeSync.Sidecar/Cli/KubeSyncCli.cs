@@ -14,6 +14,7 @@ internal static class KubeSyncCli
             CliContext.VerboseOption,
             RunCommand.Create(),
             CheckCommand.Create(),
+            SyncCommand.Create(),
             FilesCommand.Create(),
             DirtyCommand.Create(),
             ConflictsCommand.Create(),

@@ -38,9 +38,12 @@ public class ConflictResolverTests
     {
         var a = VersionVector.Parse("a:3,b:1");
         var b = VersionVector.Parse("a:1,b:4");
-        var r = VersionDecider.Resolved(a, b, "a");
+        var r = VersionDecider.Resolved(a, b);
         Assert.Equal(VersionOrder.Dominates, r.Compare(a));
         Assert.Equal(VersionOrder.Dominates, r.Compare(b));
+
+        // Members that settle the same conflict independently, from either side, record the same version.
+        Assert.Equal(VersionOrder.Equal, VersionDecider.Resolved(b, a).Compare(r));
     }
 
     [Theory]
