@@ -26,6 +26,23 @@ public static class Eventually
         }
     }
 
+    /// <summary>Polls an asynchronous <paramref name="condition"/> (a CLI run, say) until it holds; fails the test with <paramref name="what"/> at the deadline.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        var delay = 5;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out after {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s waiting for: {what()}");
+            }
+
+            await Task.Delay(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+
     /// <summary>Awaits <paramref name="task"/>, failing the test if it does not finish in time.</summary>
     public static async Task<T> WithTimeout<T>(this Task<T> task, string what, TimeSpan? timeout = null)
     {

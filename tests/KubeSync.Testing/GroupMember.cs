@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace KubeSync.Testing;
+
+/// <summary>One member of a <see cref="MemberGroup"/>: its directory, config and current <c>kubesync run</c> process.</summary>
+internal sealed class GroupMember
+{
+    private readonly StringBuilder _log = new();
+    private readonly Lock _lock = new();
+
+    public GroupMember(string name, string directory, MemberOptions options, int port)
+    {
+        Name = name;
+        Directory = directory;
+        Options = options;
+        Port = port;
+        System.IO.Directory.CreateDirectory(Root);
+    }
+
+    public string Name { get; }
+
+    public string Directory { get; }
+
+    public MemberOptions Options { get; }
+
+    public int Port { get; }
+
+    public string Root => Path.Combine(Directory, "root");
+
+    public string ConfigPath => Path.Combine(Directory, "kubesync.yaml");
+
+    public string PidFile => Path.Combine(Root, ".kubesync", "kubesync.pid");
+
+    public string Endpoint => $"{Name}={Options.Address}:{Port}";
+
+    public Process? Process { get; private set; }
+
+    public bool IsRunning => Process is { HasExited: false };
+
+    /// <summary>Everything the member's processes printed, restarts marked.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public void Start()
+    {
+        var process = KubeSyncProcess.Start(["--config", ConfigPath, "run"], Directory, prefix: Options.Prefix);
+        Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} started {Name} (pid {process.Id})");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Process = process;
+    }
+
+    /// <summary>The member has registered its signal handlers and bound its socket: it wrote its own id to the pid file.</summary>
+    public bool IsStarted()
+    {
+        if (Process is not { } process)
+        {
+            return false;
+        }
+
+        try
+        {
+            return File.Exists(PidFile) && File.ReadAllText(PidFile).Trim() == process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>SIGKILL: no cleanup, no finally blocks.</summary>
+    public async Task KillAsync()
+    {
+        if (Process is not { } process)
+        {
+            return;
+        }
+
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} killed {Name} (exit {process.ExitCode})");
+        process.Dispose();
+        Process = null;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}
