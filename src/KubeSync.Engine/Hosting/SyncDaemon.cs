@@ -93,6 +93,7 @@ public sealed class SyncDaemon : IAsyncDisposable
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
         foreach (var group in Groups)
         {
+            RemoveStaleTempFiles(group);
             var result = await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
             DaemonLog.Scanned(_log, group.Name, result.Entries, result.Created, result.Modified, result.Deleted, (long)result.Duration.TotalMilliseconds);
             var peers = group.Group.Config.Peers;
@@ -213,6 +214,33 @@ public sealed class SyncDaemon : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopping.
+        }
+    }
+
+    /// <summary>
+    /// Temp files left by transfers a crash cut short (<c>.kubesync-*.tmp</c>, never synced): one daemon owns a root,
+    /// so at start none of them is in use. Symlinked directories are not followed.
+    /// </summary>
+    private void RemoveStaleTempFiles(GroupRuntime group)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(group.Group.Root, $"{Paths.SyncRules.TempFilePrefix}*.tmp", options))
+        {
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                DaemonLog.TempNotRemoved(_log, file, e.Message);
+            }
+        }
+
+        if (removed > 0)
+        {
+            DaemonLog.TempRemoved(_log, group.Name, removed);
         }
     }
 
