@@ -49,7 +49,7 @@ public sealed class LargeTransferCrashTests(ITestOutputHelper output)
         // The restarted member removed the temp file the killed transfer left, before its first scan.
         var leftovers = group.TempFiles("b");
         Assert.True(leftovers.Count == 0, $"temp files left on b: {string.Join(", ", leftovers.Select(Path.GetFileName))}");
-        Assert.Contains("removed 1 temp files left by interrupted transfers", group.Log("b"));
+        await Eventually.TrueAsync(() => group.Log("b").Contains("removed 1 temp files left by interrupted transfers", StringComparison.Ordinal), "b logs the temp file it removed", TimeSpan.FromSeconds(10));
     }
 
     private static long ReceivedSoFar(MemberGroup group)

@@ -46,7 +46,9 @@ public sealed class NetworkNamespaceTests(ITestOutputHelper output)
 
             Assert.Equal("hello from namespace a\n", File.ReadAllText(group.PathOf("b", "from-a/hello.txt")));
             Assert.Equal("hello from namespace b\n", File.ReadAllText(group.PathOf("a", "from-b.txt")));
-            Assert.Contains("peer b connected", group.Log("a"), StringComparison.Ordinal);
+
+            // stderr is read asynchronously: the line may land a moment after the files do.
+            await Eventually.TrueAsync(() => group.Log("a").Contains("peer b connected", StringComparison.Ordinal), "a logs that b connected", TimeSpan.FromSeconds(10));
         }
         finally
         {
