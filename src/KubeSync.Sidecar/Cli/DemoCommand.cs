@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 using KubeSync.Engine.Configuration;
 using KubeSync.Engine.Hosting;
@@ -35,6 +36,12 @@ internal static class DemoCommand
         var dir = Directory.CreateTempSubdirectory("kubesync-demo-").FullName;
         var daemons = new List<SyncDaemon>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+        {
+            // Ctrl-C stops the members and removes the demo directory instead of killing the process.
+            signal.Cancel = true;
+            stop.Cancel();
+        });
         var running = new List<Task>();
         try
         {
@@ -91,7 +98,8 @@ internal static class DemoCommand
             ctx.Out.WriteLine("second (an inotify watcher comes next), so a change shows up in the others within about a second.");
             ctx.Out.WriteLine($"Inspect a member: kubesync --config {configs[0]} status | files | dirty | conflicts");
             ctx.Out.WriteLine("Press Ctrl-C to stop.");
-            await Task.WhenAny(running.Append(Task.Delay(Timeout.Infinite, cancellationToken))).Unwrap().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAny(running.Append(Task.Delay(Timeout.Infinite, stop.Token))).Unwrap().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ctx.Out.WriteLine("Stopping.");
             return ExitCodes.Ok;
         }
         finally

@@ -33,6 +33,11 @@ internal static class RunCommand
                 signal.Cancel = true;
                 stop.Cancel();
             });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+            {
+                signal.Cancel = true;
+                stop.Cancel();
+            });
             using var usr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, signal =>
             {
                 signal.Cancel = true;
