@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace KubeSync.Testing;
 
 /// <summary>One member of a <see cref="MemberGroup"/>: its directory, config and current <c>kubesync run</c> process.</summary>
 internal sealed class GroupMember
 {
-    private readonly StringBuilder _log = new();
-    private readonly Lock _lock = new();
+    private readonly CapturedOutput _log = new();
 
     public GroupMember(string name, string directory, MemberOptions options, int port)
     {
@@ -39,25 +37,13 @@ internal sealed class GroupMember
     public bool IsRunning => Process is { HasExited: false };
 
     /// <summary>Everything the member's processes printed, restarts marked.</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _log.Text;
 
     public void Start()
     {
         var process = KubeSyncProcess.Start(["--config", ConfigPath, "run"], Directory, prefix: Options.Prefix);
-        Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} started {Name} (pid {process.Id})");
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _log.Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} started {Name} (pid {process.Id})");
+        _log.Attach(process);
         Process = process;
     }
 
@@ -93,21 +79,8 @@ internal sealed class GroupMember
         }
 
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} killed {Name} (exit {process.ExitCode})");
+        _log.Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} killed {Name} (exit {process.ExitCode})");
         process.Dispose();
         Process = null;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _log.AppendLine(line);
-        }
     }
 }

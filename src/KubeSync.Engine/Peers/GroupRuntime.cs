@@ -71,9 +71,6 @@ public sealed class GroupRuntime : IDisposable
 
     public bool IsReady => _ready.Task.IsCompleted;
 
-    /// <summary>The peers with a session now.</summary>
-    public IReadOnlyCollection<string> ConnectedPeers => [.. _sessions.Keys];
-
     /// <summary>Scans and records; sessions are woken when anything changed.</summary>
     public async Task<ScanResult> ScanAsync(ScanRequest request, CancellationToken cancellationToken)
     {

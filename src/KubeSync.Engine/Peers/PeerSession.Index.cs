@@ -72,13 +72,17 @@ public sealed partial class PeerSession
 
         var state = await batch.OpenAsync(ct).ConfigureAwait(false);
         var owed = false;
-        foreach (var entry in index.Entries)
+        if (index.Entries.Count > 0)
         {
+            var maxSeq = index.Entries.Max(e => e.Seq);
             lock (_lock)
             {
-                _roundMaxSeq = Math.Max(_roundMaxSeq, entry.Seq);
+                _roundMaxSeq = Math.Max(_roundMaxSeq, maxSeq);
             }
+        }
 
+        foreach (var entry in index.Entries)
+        {
             if (!_group.Rules.IsIncluded(entry.Path))
             {
                 continue;

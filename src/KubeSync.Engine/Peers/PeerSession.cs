@@ -58,18 +58,6 @@ public sealed partial class PeerSession : IAsyncDisposable
     /// <summary>Why the session ended, once it has.</summary>
     public string? EndReason { get; private set; }
 
-    /// <summary>Offers sent and not answered yet.</summary>
-    public int OffersInFlight
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _outgoing.Count;
-            }
-        }
-    }
-
     /// <summary>Nothing in flight either way and no pull round open: what a one-shot sync waits for (with nothing owed).</summary>
     public bool IsSettled
     {

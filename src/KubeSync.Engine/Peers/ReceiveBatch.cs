@@ -67,21 +67,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
 
     public void Flush()
     {
-        if (_batch is not null)
-        {
-            try
-            {
-                _batch.Commit();
-            }
-            finally
-            {
-                _batch.Dispose();
-                _batch = null;
-                _gate?.Dispose();
-                _gate = null;
-            }
-        }
-
+        Commit();
         Count = 0;
         foreach (var reply in _replies)
         {
@@ -102,19 +88,27 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
     {
         _replies.Clear();
         _after.Clear();
-        if (_batch is not null)
+        Commit();
+    }
+
+    /// <summary>Commits the open transaction, if any, and lets the next user of the state in.</summary>
+    private void Commit()
+    {
+        if (_batch is null)
         {
-            try
-            {
-                _batch.Commit();
-            }
-            finally
-            {
-                _batch.Dispose();
-                _batch = null;
-                _gate?.Dispose();
-                _gate = null;
-            }
+            return;
+        }
+
+        try
+        {
+            _batch.Commit();
+        }
+        finally
+        {
+            _batch.Dispose();
+            _batch = null;
+            _gate?.Dispose();
+            _gate = null;
         }
     }
 }

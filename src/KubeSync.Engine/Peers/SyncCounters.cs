@@ -42,8 +42,6 @@ public sealed class SyncCounters
         Interlocked.Add(ref _bytesReceived, contentBytes);
     }
 
-    public void AddBytesSent(long bytes) => Interlocked.Add(ref _bytesSent, bytes);
-
     public void AddBytesReceived(long bytes) => Interlocked.Add(ref _bytesReceived, bytes);
 
     public void DeltaSaved(long bytes) => Interlocked.Add(ref _deltaSaved, bytes);

@@ -4,6 +4,7 @@ using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.State;
+using KubeSync.Testing;
 
 namespace KubeSync.Engine.Tests.Protocol;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 using KubeSync.Engine.Protocol;
+using KubeSync.Testing;
 
 namespace KubeSync.Sidecar.Tests.Hostile;
 

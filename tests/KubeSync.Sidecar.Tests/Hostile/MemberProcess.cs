@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 
 using KubeSync.Engine.Security;
@@ -19,23 +18,14 @@ internal sealed partial class MemberProcess : IAsyncDisposable
 
     private readonly TempDirectory _dir;
     private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private readonly CapturedOutput _output = new();
 
     private MemberProcess(TempDirectory dir, Process process, string node)
     {
         _dir = dir;
         _process = process;
         Node = node;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_stderr)
-            {
-                _stderr.AppendLine(e.Data);
-            }
-        };
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginErrorReadLine();
-        _process.BeginOutputReadLine();
+        _output.Attach(process);
     }
 
     public string Node { get; }
@@ -52,16 +42,8 @@ internal sealed partial class MemberProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public string Stderr
-    {
-        get
-        {
-            lock (_stderr)
-            {
-                return _stderr.ToString();
-            }
-        }
-    }
+    /// <summary>What the member printed (its log goes to stderr; stdout stays empty for <c>run</c>).</summary>
+    public string Stderr => _output.Text;
 
     /// <summary>
     /// Starts a member and waits until it listens. <paramref name="keyFrom"/> shares another member's group key;

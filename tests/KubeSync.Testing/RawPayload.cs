@@ -1,9 +1,10 @@
 using System.Text;
 
-namespace KubeSync.Sidecar.Tests.Hostile;
+namespace KubeSync.Testing;
 
-/// <summary>Writes payload primitives without any checks, as a hostile peer would (docs/protocol.md "Codec primitives").</summary>
-internal sealed class RawPayload
+/// <summary>Writes payload primitives without any checks, as a hostile peer would (docs/protocol.md "Codec primitives"):
+/// for the inputs the product's own encoder refuses to produce.</summary>
+public sealed class RawPayload
 {
     public List<byte> Bytes { get; } = [];
 
