@@ -13,4 +13,7 @@ public enum ApplyOutcome
 
     /// <summary>An I/O error (full disk, permissions, a directory where a file should go): nothing was replaced.</summary>
     Failed,
+
+    /// <summary>What is on disk at the path changed since the state recorded it: nothing was replaced; a rescan records the change first.</summary>
+    Stale,
 }

@@ -17,4 +17,6 @@ public sealed record ApplyResult(ApplyOutcome Outcome, FileStat? Stat, string? R
     public static ApplyResult Refused(string reason) => new(ApplyOutcome.Refused, null, reason);
 
     public static ApplyResult Failed(string reason) => new(ApplyOutcome.Failed, null, reason);
+
+    public static ApplyResult Stale(string reason) => new(ApplyOutcome.Stale, null, reason);
 }

@@ -11,7 +11,8 @@ namespace KubeSync.Engine.Applying;
 
 /// <summary>
 /// Puts received entries on disk atomically (DESIGN 3.5): a temp file in the target's directory, fsync, mode,
-/// owner and mtime, a backup of the old file, rename over the old one, fsync of the directory. Directories on
+/// owner and mtime, a backup of the old file, rename over the old one, fsync of the directory. A receiving session
+/// stages files and settles their durability per burst through an <see cref="ApplyBatch"/>. Directories on
 /// the way are opened one segment at a time without following symlinks, so nothing outside the root is ever
 /// written. A crash at any point leaves the old file or the new one, and at worst a <c>.kubesync-*.tmp</c> file
 /// that the next apply in that directory does not collide with.
@@ -35,57 +36,95 @@ public sealed class FileApplier
     /// <summary>Only root can give files away; an unprivileged member keeps its own uid and gid.</summary>
     private static bool Chown => Environment.IsPrivilegedProcess;
 
-    /// <summary>Writes a regular file whose content <paramref name="writeContent"/> streams, if it hashes to <paramref name="sha256"/>.</summary>
+    /// <summary>Writes a regular file whose content <paramref name="writeContent"/> streams, if it hashes to <paramref name="sha256"/>, and publishes it durably at once.</summary>
     public async Task<ApplyResult> WriteFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
     {
-        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
-        if (dir is null)
+        var staged = await StageFileAsync(path, meta, sha256, writeContent, cancellationToken).ConfigureAwait(false);
+        if (staged.File is not { } file)
         {
-            return new ApplyResult(outcome, null, reason);
+            return staged.Failure!;
         }
 
-        var name = Encoding.UTF8.GetBytes(path.Name);
+        using (file)
+        {
+            if (LibC.Fsync((int)file.Handle.DangerousGetHandle()) != 0)
+            {
+                return ApplyResult.Failed($"cannot make {path} durable: {NativeFileSystem.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+            }
+
+            var result = Publish(file);
+            file.Directory.Sync();
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Writes the content to a temp file beside <paramref name="path"/> and checks it hashes to <paramref name="sha256"/>,
+    /// starting writeback without waiting for it. Nothing at the path changes until the staged file is published
+    /// (<see cref="ApplyBatch.Publish"/>); a mismatch or an error leaves no temp file behind.
+    /// </summary>
+    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    {
+        var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
+        if (dir is null)
+        {
+            return StageResult.Failed(new ApplyResult(outcome, null, reason));
+        }
+
         var temp = TempName();
         var rc = OpenTemp(dir, temp, out var handle);
         if (rc != 0)
         {
-            return ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}");
+            dir.Dispose();
+            return StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
         }
 
-        var keep = false;
+        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta);
         try
         {
             byte[] hash;
-            using (handle)
-            using (var file = new FileStream(handle, FileAccess.Write, bufferSize: 0))
+            using (var file = new FileStream(new SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0))
             using (var hashing = new HashingWriteStream(new BufferedStream(file, 128 * 1024)))
             {
-                await writeContent(hashing, cancellationToken);
-                await hashing.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
+                await writeContent(hashing, cancellationToken).ConfigureAwait(false);
+                await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
                 hash = hashing.GetHash();
             }
 
             if (!CryptographicOperations.FixedTimeEquals(hash, sha256))
             {
-                return new ApplyResult(ApplyOutcome.HashMismatch, null, $"{path}: received content hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(sha256)[..Math.Min(12, sha256.Length * 2)]}");
+                staged.Dispose();
+                return StageResult.Failed(new ApplyResult(ApplyOutcome.HashMismatch, null, $"{path}: received content hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(sha256)[..Math.Min(12, sha256.Length * 2)]}"));
             }
 
-            var result = Replace(dir, path, name, temp, meta, isSymlink: false);
-            keep = result.Outcome == ApplyOutcome.Applied;
-            return result;
+            // Start writing the pages back now, so the fsync before the rename finds little left to do.
+            _ = LibC.SyncFileRange((int)handle.DangerousGetHandle(), 0, 0, LibC.SyncFileRangeWrite);
+            return StageResult.Staged(staged);
         }
-        finally
+        catch
         {
-            if (!keep)
-            {
-                _ = dir.Unlink(temp, directory: false);
-            }
+            staged.Dispose();
+            throw;
         }
     }
 
+    /// <summary>Sets the staged file's metadata, keeps a backup of the old file and renames the new one over it; the directory is not synced.</summary>
+    internal ApplyResult Publish(StagedFile file)
+    {
+        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false);
+        file.Published = result.Outcome == ApplyOutcome.Applied;
+        return result;
+    }
+
+    /// <summary>Syncs the directory holding <paramref name="entry"/>, if it still exists.</summary>
+    internal void SyncParent(SyncPath entry)
+    {
+        using var dir = ConfinedDirectory.OpenParent(_root, entry, create: false, out _, out _, out _);
+        dir?.Sync();
+    }
+
     /// <summary>Creates a symlink (never following an existing one), replacing what is at the path unless it is a directory.</summary>
-    public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta)
+    public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta, ApplyBatch? durability = null)
     {
         using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
         if (dir is null)
@@ -105,12 +144,17 @@ public sealed class FileApplier
         {
             _ = dir.Unlink(temp, directory: false);
         }
+        else
+        {
+            SyncNowOrLater(dir, path, durability);
+        }
 
         return result;
     }
 
     /// <summary>Creates a directory (and missing parents), or updates the mode of an existing one.</summary>
-    public ApplyResult CreateDirectory(SyncPath path, FileMetadata meta)
+    /// <param name="durability">When given, the parent directory is synced when that batch publishes instead of now.</param>
+    public ApplyResult CreateDirectory(SyncPath path, FileMetadata meta, ApplyBatch? durability = null)
     {
         using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
         if (dir is null)
@@ -131,14 +175,14 @@ public sealed class FileApplier
         }
 
         rc = dir.SetMetadata(name, meta, isSymlink: false, Chown);
-        dir.Sync();
+        SyncNowOrLater(dir, path, durability);
         return rc == 0 && dir.Stat(name, out var stat) == 0
             ? ApplyResult.Applied(stat)
             : ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
     }
 
     /// <summary>Removes what is at the path (a directory only when empty); already gone counts as done.</summary>
-    public ApplyResult Delete(SyncPath path)
+    public ApplyResult Delete(SyncPath path, ApplyBatch? durability = null)
     {
         using var dir = ConfinedDirectory.OpenParent(_root, path, create: false, out var outcome, out var missing, out var reason);
         if (dir is null)
@@ -169,7 +213,7 @@ public sealed class FileApplier
             return ApplyResult.Failed($"cannot delete {path}: {NativeFileSystem.Describe(rc)}");
         }
 
-        dir.Sync();
+        SyncNowOrLater(dir, path, durability);
         return ApplyResult.Gone();
     }
 
@@ -247,8 +291,19 @@ public sealed class FileApplier
             return ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");
         }
 
-        dir.Sync();
         return dir.Stat(name, out var stat) == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"{path} vanished right after it was written");
+    }
+
+    private static void SyncNowOrLater(ConfinedDirectory dir, SyncPath path, ApplyBatch? durability)
+    {
+        if (durability is null)
+        {
+            dir.Sync();
+        }
+        else
+        {
+            durability.SyncParentLater(path);
+        }
     }
 
     private static byte[] TempName() => Encoding.ASCII.GetBytes($"{TempPrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");

@@ -73,6 +73,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
+    /// <summary>SYNC_FILE_RANGE_WRITE: start writeback of the dirty pages without waiting for it.</summary>
+    public const int SyncFileRangeWrite = 2;
+
+    [LibraryImport(Lib, EntryPoint = "sync_file_range", SetLastError = true)]
+    public static partial int SyncFileRange(int fd, long offset, long nbytes, int flags);
+
     [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, int mode);
 

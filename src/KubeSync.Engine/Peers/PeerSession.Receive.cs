@@ -102,6 +102,12 @@ public sealed partial class PeerSession
             return;
         }
 
+        if (batch.Durability.Holds(path) || (entry.Deleted && batch.Durability.Staged > 0))
+        {
+            // The path (or, for a deletion, possibly a child) waits in the batch: publish it before deciding again.
+            batch.Flush();
+        }
+
         var state = await batch.OpenAsync(ct).ConfigureAwait(false);
         var local = state.Read(path);
         var remote = EntrySide.Remote(Peer, entry);
@@ -243,7 +249,7 @@ public sealed partial class PeerSession
     {
         var entry = offer.Entry;
         var path = entry.Path;
-        if (local is { Deleted: false } && ChangedSinceRecorded(local))
+        if ((local is { Deleted: false } && ChangedSinceRecorded(local)) || (entry.Type != EntryType.Directory && !entry.Deleted && !StillAsRecorded(path, local)))
         {
             // A local change the scanner has not recorded yet: never overwrite it unseen.
             batch.Reply(new Refuse(offer.RequestId, "changed here since the last scan; rescanning"));
@@ -256,17 +262,17 @@ public sealed partial class PeerSession
         ApplyResult result;
         if (entry.Deleted)
         {
-            result = _group.Applier.Delete(path);
+            result = _group.Applier.Delete(path, batch.Durability);
         }
         else if (entry.Type == EntryType.Directory)
         {
-            result = _group.Applier.CreateDirectory(path, meta);
+            result = _group.Applier.CreateDirectory(path, meta, batch.Durability);
         }
         else if (entry.Type == EntryType.Symlink)
         {
             result = string.IsNullOrEmpty(entry.LinkTarget)
                 ? ApplyResult.Failed("a symlink without a target")
-                : _group.Applier.CreateSymlink(path, entry.LinkTarget, meta);
+                : _group.Applier.CreateSymlink(path, entry.LinkTarget, meta, batch.Durability);
         }
         else if (entry.Hash is null)
         {
@@ -274,13 +280,19 @@ public sealed partial class PeerSession
         }
         else if (offer.InlineData is { } inline)
         {
-            result = await _group.Applier.WriteFileAsync(path, meta, entry.Hash, (output, c) => output.WriteAsync(inline, c).AsTask(), ct).ConfigureAwait(false);
+            var staged = await _group.Applier.StageFileAsync(path, meta, entry.Hash, (output, c) => output.WriteAsync(inline, c).AsTask(), ct).ConfigureAwait(false);
+            if (staged.File is { } file)
+            {
+                _group.Counters.FileReceived(inline.Length);
+                await StageAsync(file, offer.RequestId, entry, local, version, owedToSender, batch, ct).ConfigureAwait(false);
+                return;
+            }
+
+            result = staged.Failure!;
             if (result.Outcome == ApplyOutcome.HashMismatch)
             {
                 throw new ProtocolException(ProtocolError.BadContent, result.Reason ?? "inline data does not match its hash");
             }
-
-            _group.Counters.FileReceived(inline.Length);
         }
         else
         {
@@ -292,16 +304,38 @@ public sealed partial class PeerSession
         await RecordAppliedAsync(offer.RequestId, entry, version, owedToSender, result, batch, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Hands a verified file to the batch: it is renamed into place when the batch flushes (if the local copy is
+    /// still as recorded then), recorded in the same transaction, and acknowledged after the commit.
+    /// </summary>
+    private async Task StageAsync(StagedFile file, ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
+    {
+        var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+        batch.Stage(file, () => StillAsRecorded(entry.Path, local), result => RecordApplied(state, requestId, entry, version, owedToSender, result, batch));
+        Satisfied(entry.Path);
+    }
+
     private async Task RecordAppliedAsync(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch, CancellationToken ct)
+    {
+        var state = result.Outcome == ApplyOutcome.Applied ? await batch.OpenAsync(ct).ConfigureAwait(false) : null;
+        RecordApplied(state, requestId, entry, version, owedToSender, result, batch);
+        Satisfied(entry.Path);
+    }
+
+    private void RecordApplied(StateBatch? state, ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch)
     {
         var path = entry.Path;
         switch (result.Outcome)
         {
             case ApplyOutcome.Applied:
-                var state = await batch.OpenAsync(ct).ConfigureAwait(false);
-                state.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
+                state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
                 batch.Reply(new Ack(requestId, version));
                 batch.After(_group.NotifyChanged);
+                break;
+            case ApplyOutcome.Stale:
+                // The app wrote the file after the offer was accepted: its change is recorded first, then offered.
+                batch.Reply(new Refuse(requestId, "changed here since the last scan; rescanning"));
+                _group.RequestScan(path);
                 break;
             case ApplyOutcome.Refused:
                 throw new ProtocolException(ProtocolError.UnsafePath, $"{Printable(path)}: {result.Reason}");
@@ -312,8 +346,6 @@ public sealed partial class PeerSession
                 batch.Reply(new Refuse(requestId, result.Reason ?? "could not apply"));
                 break;
         }
-
-        Satisfied(path);
     }
 
     /// <summary>Whether what is on disk at the path differs from its row (a change the scanner has not seen).</summary>
@@ -328,6 +360,12 @@ public sealed partial class PeerSession
         return stat.Type != local.Type
             || (local.Type == EntryType.File && (stat.Size != local.Size || stat.MtimeNs != local.MtimeNs || stat.Inode != local.Inode));
     }
+
+    /// <summary>Whether a file may replace what is at the path: it is as recorded, or absent where the state knows nothing (or a deletion).</summary>
+    private bool StillAsRecorded(SyncPath path, FileRecord? local) =>
+        local is { Deleted: false }
+            ? !ChangedSinceRecorded(local)
+            : NativeFileSystem.TryStat(_group.Group.FullPath(path), out _) == LibC.ENOENT;
 
     /// <summary>Starts receiving a large file: our block signature goes out as Need, the chunks stream into a temp file.</summary>
     private async Task StartTransferAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
@@ -346,10 +384,10 @@ public sealed partial class PeerSession
             signature = await SignatureBuilder.BuildAsync(reader, maxBlocks, ct).ConfigureAwait(false);
         }
 
-        var transfer = new IncomingTransfer(offer.RequestId, entry, version, owedToSender, basis);
+        var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis);
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
-        transfer.Start(_group.Applier.WriteFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
+        transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
         batch.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature)));
     }
 
@@ -388,10 +426,10 @@ public sealed partial class PeerSession
     {
         _incoming.Remove(transfer.RequestId);
         transfer.Complete(null);
-        ApplyResult result;
+        StageResult staged;
         try
         {
-            result = await transfer.Task.ConfigureAwait(false);
+            staged = await transfer.Task.ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
@@ -399,18 +437,28 @@ public sealed partial class PeerSession
         }
         catch (IOException e)
         {
-            result = ApplyResult.Failed($"writing {Printable(transfer.Entry.Path)} failed: {e.Message}");
+            staged = StageResult.Failed(ApplyResult.Failed($"writing {Printable(transfer.Entry.Path)} failed: {e.Message}"));
         }
         finally
         {
             transfer.Dispose();
         }
 
-        if (end is null && result.Outcome == ApplyOutcome.Applied)
+        if (end is null && staged.File is not null)
         {
+            staged.File.Dispose();
             throw new ProtocolException(ProtocolError.BadContent, $"{Printable(transfer.Entry.Path)}: the content ended before DeltaEnd");
         }
 
+        if (staged.File is { } file)
+        {
+            _group.Counters.FileReceived(0);
+            _group.Counters.DeltaSaved(transfer.CopiedBytes);
+            await StageAsync(file, transfer.RequestId, transfer.Entry, transfer.Local, transfer.Version, transfer.OwedToSender, batch, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var result = staged.Failure!;
         if (result.Outcome == ApplyOutcome.HashMismatch && transfer.HadBasis)
         {
             // Our own basis may have changed under the transfer (an in-place writer): not the peer's fault.
@@ -421,12 +469,6 @@ public sealed partial class PeerSession
             return;
         }
 
-        if (result.Outcome == ApplyOutcome.Applied)
-        {
-            _group.Counters.FileReceived(0);
-            _group.Counters.DeltaSaved(transfer.CopiedBytes);
-        }
-
         await RecordAppliedAsync(transfer.RequestId, transfer.Entry, transfer.Version, transfer.OwedToSender, result, batch, ct).ConfigureAwait(false);
     }
 
@@ -435,7 +477,16 @@ public sealed partial class PeerSession
         foreach (var transfer in _incoming.Values)
         {
             transfer.Complete(new OperationCanceledException("the connection closed"));
-            Track(transfer.Task.ContinueWith(t => transfer.Dispose(), TaskScheduler.Default));
+            Track(transfer.Task.ContinueWith(
+                t =>
+                {
+                    transfer.Dispose();
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        t.Result.File?.Dispose();
+                    }
+                },
+                TaskScheduler.Default));
         }
 
         _incoming.Clear();
@@ -454,7 +505,7 @@ public sealed partial class PeerSession
             transfer.Complete(new OperationCanceledException(refuse.Reason));
             try
             {
-                await transfer.Task.ConfigureAwait(false);
+                (await transfer.Task.ConfigureAwait(false)).File?.Dispose();
             }
             catch (OperationCanceledException)
             {
@@ -498,13 +549,16 @@ public sealed partial class PeerSession
     }
 
     /// <summary>One incoming delta transfer: the chunks go through a bounded channel to the applier's writer.</summary>
-    private sealed class IncomingTransfer(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, Microsoft.Win32.SafeHandles.SafeFileHandle? basis) : IDisposable
+    private sealed class IncomingTransfer(ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, Microsoft.Win32.SafeHandles.SafeFileHandle? basis) : IDisposable
     {
         private readonly Channel<ReadOnlyMemory<byte>> _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
 
         public ulong RequestId => requestId;
 
         public WireEntry Entry => entry;
+
+        /// <summary>The local row when the offer was accepted: the rename happens only if the disk still matches it.</summary>
+        public FileRecord? Local => local;
 
         public VersionVector Version => version;
 
@@ -514,9 +568,9 @@ public sealed partial class PeerSession
 
         public long CopiedBytes { get; private set; }
 
-        public Task<ApplyResult> Task { get; private set; } = null!;
+        public Task<StageResult> Task { get; private set; } = null!;
 
-        public void Start(Task<ApplyResult> writer)
+        public void Start(Task<StageResult> writer)
         {
             Task = writer;
             _ = writer.ContinueWith(t => _chunks.Writer.TryComplete(t.Exception), TaskScheduler.Default);

@@ -1,15 +1,18 @@
+using KubeSync.Engine.Applying;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.State;
 
 namespace KubeSync.Engine.Peers;
 
 /// <summary>
-/// The receiving loop's open transaction: consecutive messages that arrive together are recorded in one state
-/// transaction, and their replies (acks above all) leave only after it commits, so a peer is never told of a
-/// version this member could lose in a crash. Flushed whenever the loop would wait for the network.
+/// The receiving loop's open transaction: consecutive messages that arrive together are applied as one
+/// <see cref="ApplyBatch"/> and recorded in one state transaction, and their replies (acks above all) leave only
+/// after the files are durable and the transaction committed, so a peer is never told of a version this member
+/// could lose in a crash. Flushed whenever the loop would wait for the network.
 /// </summary>
 internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDisposable
 {
+    private readonly ApplyBatch _apply = new(group.Applier);
     private readonly List<ProtocolMessage> _replies = [];
     private readonly List<Action> _after = [];
     private AsyncGate.Releaser? _gate;
@@ -37,6 +40,25 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
 
         Count++;
         return _batch;
+    }
+
+    /// <summary>Defers directory syncs of immediate applies to the flush.</summary>
+    public ApplyBatch Durability => _apply;
+
+    /// <summary>
+    /// Queues a staged file for the flush, which publishes it and then calls <paramref name="published"/> inside the
+    /// still open transaction (to record it and reply). The transaction must be open.
+    /// </summary>
+    public void Stage(StagedFile file, Func<bool> stillSafe, Action<ApplyResult> published)
+    {
+        if (_batch is null)
+        {
+            file.Dispose();
+            throw new InvalidOperationException("a staged file needs the open state transaction");
+        }
+
+        _apply.Add(file, stillSafe, published);
+        Count++;
     }
 
     /// <summary>Sends <paramref name="message"/> after the commit (at once when nothing is open).</summary>
@@ -67,6 +89,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
 
     public void Flush()
     {
+        _apply.Publish();
         Commit();
         Count = 0;
         foreach (var reply in _replies)
@@ -83,12 +106,23 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
         _after.Clear();
     }
 
-    /// <summary>Commits what was applied (the files are on disk) without sending the replies: the connection is gone.</summary>
+    /// <summary>Publishes and commits what was received (it is whole and verified) without sending the replies: the connection is gone.</summary>
     public void Dispose()
     {
-        _replies.Clear();
-        _after.Clear();
-        Commit();
+        try
+        {
+            if (_batch is not null)
+            {
+                _apply.Publish();
+            }
+        }
+        finally
+        {
+            _apply.Dispose();
+            _replies.Clear();
+            _after.Clear();
+            Commit();
+        }
     }
 
     /// <summary>Commits the open transaction, if any, and lets the next user of the state in.</summary>

@@ -1,0 +1,49 @@
+using KubeSync.Engine.Paths;
+
+using Microsoft.Win32.SafeHandles;
+
+namespace KubeSync.Engine.Applying;
+
+/// <summary>
+/// A received file written under its temp name beside the target and verified against its hash, waiting for the
+/// rename that publishes it. Disposing it without publishing removes the temp file.
+/// </summary>
+public sealed class StagedFile : IDisposable
+{
+    internal StagedFile(SyncPath path, ConfinedDirectory directory, byte[] name, byte[] temp, SafeFileHandle handle, FileMetadata meta)
+    {
+        Path = path;
+        Directory = directory;
+        Name = name;
+        Temp = temp;
+        Handle = handle;
+        Meta = meta;
+    }
+
+    public SyncPath Path { get; }
+
+    internal ConfinedDirectory Directory { get; }
+
+    internal byte[] Name { get; }
+
+    internal byte[] Temp { get; }
+
+    /// <summary>Still open, so the data can be made durable just before the rename.</summary>
+    internal SafeFileHandle Handle { get; }
+
+    internal FileMetadata Meta { get; }
+
+    /// <summary>The rename happened: the temp name no longer exists.</summary>
+    internal bool Published { get; set; }
+
+    public void Dispose()
+    {
+        if (Directory.Fd >= 0 && !Published)
+        {
+            _ = Directory.Unlink(Temp, directory: false);
+        }
+
+        Handle.Dispose();
+        Directory.Dispose();
+    }
+}

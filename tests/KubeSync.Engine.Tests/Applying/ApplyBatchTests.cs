@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+
+using KubeSync.Engine.Applying;
+using KubeSync.Engine.Paths;
+using KubeSync.Engine.State;
+using KubeSync.Testing;
+
+namespace KubeSync.Engine.Tests.Applying;
+
+public sealed class ApplyBatchTests : IDisposable
+{
+    private static readonly FileMetadata Meta = new(0x1A4, 1_700_000_000_123_456_789, 0, 0);
+
+    private readonly TempDirectory _dir = new();
+    private readonly string _root;
+    private readonly FileApplier _applier;
+
+    public ApplyBatchTests()
+    {
+        _root = Directory.CreateDirectory(_dir.Combine("root")).FullName;
+        _applier = new FileApplier(_root, null, IgnoredMetadata.None);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<StagedFile> Stage(string path, string content)
+    {
+        var staged = await _applier.StageFileAsync(SyncPath.Parse(path), Meta, SHA256.HashData(Encoding.UTF8.GetBytes(content)),
+            (s, ct) => s.WriteAsync(Encoding.UTF8.GetBytes(content), ct).AsTask(), CancellationToken.None);
+        Assert.Null(staged.Failure);
+        return staged.File!;
+    }
+
+    private string[] TempFiles() => Directory.GetFiles(_root, FileApplier.TempPrefix + "*", SearchOption.AllDirectories);
+
+    private string Read(string path) => File.ReadAllText(Path.Combine(_root, path));
+
+    [Fact]
+    public async Task Publish_StagedFilesAppearOnlyThenWithMetadata_CallbacksInOrder()
+    {
+        File.WriteAllText(Path.Combine(_root, "a.conf"), "old");
+        using var batch = new ApplyBatch(_applier);
+        var done = new List<(string Path, ApplyResult Result)>();
+        foreach (var (path, content) in new[] { ("a.conf", "new a"), ("sub/b.conf", "new b"), ("sub/c.conf", "new c") })
+        {
+            batch.Add(await Stage(path, content), () => true, r => done.Add((path, r)));
+        }
+
+        Assert.True(batch.Holds(SyncPath.Parse("sub/b.conf")));
+        Assert.Equal("old", Read("a.conf"));
+        Assert.False(File.Exists(Path.Combine(_root, "sub/b.conf")));
+        Assert.Equal(3, TempFiles().Length);
+
+        batch.Publish();
+
+        Assert.Equal(["a.conf", "sub/b.conf", "sub/c.conf"], done.Select(d => d.Path));
+        Assert.All(done, d => Assert.Equal(ApplyOutcome.Applied, d.Result.Outcome));
+        Assert.Equal("new a", Read("a.conf"));
+        Assert.Equal("new c", Read("sub/c.conf"));
+        Assert.Equal(Meta.MtimeNs, done[1].Result.Stat!.Value.MtimeNs);
+        Assert.Empty(TempFiles());
+        Assert.True(batch.IsEmpty);
+        Assert.False(batch.Holds(SyncPath.Parse("sub/b.conf")));
+    }
+
+    [Fact]
+    public async Task Publish_TargetChangedSinceStaging_StaleAndTheLocalWriteSurvives()
+    {
+        File.WriteAllText(Path.Combine(_root, "a.conf"), "old");
+        using var batch = new ApplyBatch(_applier);
+        ApplyResult? result = null;
+        batch.Add(await Stage("a.conf", "from the peer"), () => false, r => result = r);
+
+        batch.Publish();
+
+        Assert.Equal(ApplyOutcome.Stale, result!.Outcome);
+        Assert.Equal("old", Read("a.conf"));
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public async Task Dispose_WithoutPublish_RemovesTempFilesAndCallsNothing()
+    {
+        var called = false;
+        using (var batch = new ApplyBatch(_applier))
+        {
+            batch.Add(await Stage("a.conf", "never published"), () => true, _ => called = true);
+            batch.Add(await Stage("d/b.conf", "never published either"), () => true, _ => called = true);
+        }
+
+        Assert.False(called);
+        Assert.Empty(TempFiles());
+        Assert.False(File.Exists(Path.Combine(_root, "a.conf")));
+    }
+
+    [Fact]
+    public async Task Add_SamePathTwice_RefusedAndTheSecondTempRemoved()
+    {
+        using var batch = new ApplyBatch(_applier);
+        batch.Add(await Stage("a.conf", "one"), () => true, _ => { });
+        var second = await Stage("a.conf", "two");
+
+        Assert.Throws<InvalidOperationException>(() => batch.Add(second, () => true, _ => { }));
+        Assert.Single(TempFiles());
+    }
+
+    [Fact]
+    public async Task Stage_HashMismatch_FailsWithoutATempFile()
+    {
+        var staged = await _applier.StageFileAsync(SyncPath.Parse("a.conf"), Meta, SHA256.HashData("expected"u8),
+            (s, ct) => s.WriteAsync("tampered"u8.ToArray(), ct).AsTask(), CancellationToken.None);
+
+        Assert.Null(staged.File);
+        Assert.Equal(ApplyOutcome.HashMismatch, staged.Failure!.Outcome);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public void DeferredDirectoryAndDeletion_AppliedAtOnceAndBatchNotEmptyUntilPublished()
+    {
+        using var batch = new ApplyBatch(_applier);
+        Assert.Equal(ApplyOutcome.Applied, _applier.CreateDirectory(SyncPath.Parse("x/y"), Meta with { Mode = 0x1ED }, batch).Outcome);
+        File.WriteAllText(Path.Combine(_root, "gone.txt"), "bye");
+        Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("gone.txt"), batch).Outcome);
+
+        Assert.True(Directory.Exists(Path.Combine(_root, "x/y")));
+        Assert.False(File.Exists(Path.Combine(_root, "gone.txt")));
+        Assert.False(batch.IsEmpty);
+        batch.Publish();
+        Assert.True(batch.IsEmpty);
+    }
+}
