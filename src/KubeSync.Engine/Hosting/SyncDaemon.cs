@@ -7,6 +7,7 @@ using KubeSync.Engine.Peers;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
 using KubeSync.Engine.Security;
+using KubeSync.Engine.Watching;
 
 using Microsoft.Extensions.Logging;
 
@@ -22,16 +23,25 @@ public sealed class SyncDaemon : IAsyncDisposable
     private readonly KubeSyncConfig _config;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _scanRequested = new(0, 1);
+    private readonly ILoggerFactory _loggers;
+    private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
 
-    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, ILogger log)
+    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, ILoggerFactory loggers)
     {
         _config = config;
         Groups = groups;
         Host = host;
-        _log = log;
+        _loggers = loggers;
+        _log = loggers.CreateLogger("kubesync");
     }
 
     public IReadOnlyList<GroupRuntime> Groups { get; }
+
+    /// <summary>
+    /// Each group's inotify watcher by group name, once <see cref="RunAsync"/> has started it: its state (watching or
+    /// fallen back to the periodic rescan), counters and last activity, for the admin and health endpoints.
+    /// </summary>
+    public IReadOnlyDictionary<string, InotifyWatcher> Watchers => _watchers;
 
     public PeerHost Host { get; }
 
@@ -73,7 +83,7 @@ public sealed class SyncDaemon : IAsyncDisposable
                 throw new ConfigException("listen", $"cannot listen on {config.Listen}: {e.Message}");
             }
 
-            return new SyncDaemon(config, groups, peers, loggers.CreateLogger("kubesync"));
+            return new SyncDaemon(config, groups, peers, loggers);
         }
         catch
         {
@@ -87,13 +97,30 @@ public sealed class SyncDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Scans, then serves and syncs until <paramref name="cancellationToken"/>.</summary>
+    /// <summary>Watches and scans, then serves and syncs until <paramref name="cancellationToken"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
+        try
+        {
+            await RunGroupsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopWatchersAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunGroupsAsync(CancellationToken cancellationToken)
+    {
         foreach (var group in Groups)
         {
             RemoveStaleTempFiles(group);
+
+            // Watches land before the initial scan starts, so a change made during it is either scanned or reported.
+            var watcher = new InotifyWatcher(group, _config.Timing.Debounce, _loggers.CreateLogger<InotifyWatcher>());
+            _watchers[group.Name] = watcher;
+            watcher.Start();
             var result = await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
             DaemonLog.Scanned(_log, group.Name, result.Entries, result.Created, result.Modified, result.Deleted, (long)result.Duration.TotalMilliseconds);
             var peers = group.Group.Config.Peers;
@@ -107,9 +134,26 @@ public sealed class SyncDaemon : IAsyncDisposable
             }
         }
 
-        var network = Host.RunAsync(cancellationToken);
-        var rescans = RescanLoopAsync(cancellationToken);
-        await Task.WhenAll(network, rescans).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = Task.WhenAll(Host.RunAsync(stop.Token), RescanLoopAsync(stop.Token));
+        var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
+        if (await Task.WhenAny(loops, watching).ConfigureAwait(false) == watching && watching.IsFaulted)
+        {
+            // A watcher that stopped unexpectedly stops the member (STYLE: health reflects the loops; Kubernetes restarts it).
+            await stop.CancelAsync().ConfigureAwait(false);
+            await loops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await watching.ConfigureAwait(false);
+        }
+
+        await loops.ConfigureAwait(false);
+    }
+
+    private async Task StopWatchersAsync()
+    {
+        foreach (var watcher in _watchers.Values)
+        {
+            await watcher.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -298,6 +342,7 @@ public sealed class SyncDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await StopWatchersAsync().ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         foreach (var group in Groups)
         {

@@ -1,0 +1,255 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+using KubeSync.Engine.FileSystem;
+using KubeSync.Engine.Paths;
+
+using static KubeSync.Engine.Watching.InotifyNative;
+
+namespace KubeSync.Engine.Watching;
+
+/// <summary>The reading loop: poll on inotify and a wake-up eventfd, read the events, map them to paths, flush when due.</summary>
+public sealed partial class InotifyWatcher
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+    private int _wakeFd = -1;
+
+    private void Run()
+    {
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            while (!_stopping)
+            {
+                Touched();
+                while (_injected.TryDequeue(out var mask))
+                {
+                    Handle(-1, mask, []);
+                }
+
+                if (_reestablishWanted)
+                {
+                    Reestablish();
+                }
+
+                if (_state == WatchState.PeriodicFallback)
+                {
+                    // One last full scan for whatever fell between; the periodic rescan takes over.
+                    _batch.AddFull();
+                    _flushes.Writer.TryWrite(_batch.Take());
+                    return;
+                }
+
+                if (!_scanning && _batch.IsDue())
+                {
+                    Flush();
+                }
+
+                var timeout = _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
+                if (Wait(timeout, out var readable) && readable)
+                {
+                    ReadEvents(buffer);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            Fail(e);
+        }
+        finally
+        {
+            _flushes.Writer.TryComplete();
+            _completion.TrySetResult();
+        }
+    }
+
+    private void Flush()
+    {
+        var requests = _batch.Take();
+        WatchLog.Flushing(_logger, Group, requests.Where(r => !r.Recursive).Sum(r => r.Paths!.Count), requests.Where(r => r.Recursive && r.Paths is not null).Sum(r => r.Paths!.Count), requests.Any(r => r.Paths is null));
+        _scanning = true;
+        _flushes.Writer.TryWrite(requests);
+    }
+
+    /// <summary>Polls inotify and the wake-up descriptor; true unless interrupted, <paramref name="readable"/> when events wait.</summary>
+    private unsafe bool Wait(TimeSpan timeout, out bool readable)
+    {
+        readable = false;
+        var fds = stackalloc PollFd[2];
+        fds[0] = new PollFd { Fd = _fd, Events = PollIn };
+        fds[1] = new PollFd { Fd = _wakeFd, Events = PollIn };
+        var ms = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Ceiling(Math.Min(timeout.TotalMilliseconds, int.MaxValue));
+        var rc = Poll(fds, 2, ms);
+        if (rc < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            return errno == EINTR ? false : throw new IOException($"poll on inotify failed: {NativeFileSystem.Describe(errno)}");
+        }
+
+        if ((fds[1].Revents & PollIn) != 0)
+        {
+            long value;
+            _ = InotifyNative.Read(_wakeFd, (byte*)&value, sizeof(long));
+        }
+
+        readable = (fds[0].Revents & PollIn) != 0;
+        return true;
+    }
+
+    private unsafe void Wake()
+    {
+        var fd = Volatile.Read(ref _wakeFd);
+        if (fd >= 0)
+        {
+            long one = 1;
+            _ = InotifyNative.Write(fd, (byte*)&one, sizeof(long));
+        }
+    }
+
+    private void OpenWake()
+    {
+        var fd = EventFd(0, NonBlock | CloExec);
+        if (fd < 0)
+        {
+            throw new IOException($"eventfd failed: {NativeFileSystem.Describe(Marshal.GetLastPInvokeError())}");
+        }
+
+        Volatile.Write(ref _wakeFd, fd);
+    }
+
+    private void CloseWake()
+    {
+        var fd = Interlocked.Exchange(ref _wakeFd, -1);
+        if (fd >= 0)
+        {
+            NativeFileSystem.Close(fd);
+        }
+    }
+
+    private unsafe void ReadEvents(byte[] buffer)
+    {
+        while (_fd >= 0)
+        {
+            nint n;
+            fixed (byte* b = buffer)
+            {
+                n = InotifyNative.Read(_fd, b, (nuint)buffer.Length);
+            }
+
+            if (n < 0)
+            {
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno == EAGAIN)
+                {
+                    return;
+                }
+
+                if (errno != EINTR)
+                {
+                    throw new IOException($"reading inotify events failed: {NativeFileSystem.Describe(errno)}");
+                }
+
+                continue;
+            }
+
+            Parse(buffer.AsSpan(0, (int)n));
+        }
+    }
+
+    private void Parse(ReadOnlySpan<byte> data)
+    {
+        while (data.Length >= EventHeaderSize && _fd >= 0)
+        {
+            var wd = MemoryMarshal.Read<int>(data);
+            var mask = MemoryMarshal.Read<uint>(data[4..]);
+            var length = (int)MemoryMarshal.Read<uint>(data[12..]);
+            var name = data.Slice(EventHeaderSize, length);
+            var end = name.IndexOf((byte)0);
+            Handle(wd, mask, end < 0 ? name : name[..end]);
+            data = data[(EventHeaderSize + length)..];
+        }
+    }
+
+    /// <summary>Maps one event to what must be scanned.</summary>
+    private void Handle(int wd, uint mask, ReadOnlySpan<byte> name)
+    {
+        if ((mask & InQOverflow) != 0)
+        {
+            WatchLog.Overflow(_logger, Group, Interlocked.Increment(ref _overflows));
+            _reestablishWanted = true;
+            return;
+        }
+
+        if (!_directories.TryGetValue(wd, out var dir))
+        {
+            return;
+        }
+
+        if ((mask & InIgnored) != 0)
+        {
+            Forget(wd, dir);
+            return;
+        }
+
+        if ((mask & (InDeleteSelf | InMoveSelf | InUnmount)) != 0)
+        {
+            // Below the root, the parent's event reports the directory itself.
+            if (wd == _rootWd)
+            {
+                WatchLog.RootGone(_logger, Group);
+                _batch.AddFull();
+            }
+
+            return;
+        }
+
+        if (name.IsEmpty)
+        {
+            // An attribute change of the watched directory itself.
+            if (dir is not null)
+            {
+                _batch.Add(dir);
+            }
+
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(name);
+        }
+        catch (DecoderFallbackException)
+        {
+            return; // Never synced; the scanner reports such names.
+        }
+
+        if (!SyncPath.TryCombine(dir, text, out var path, out _) || _rules.Evaluate(path) == RuleDecision.Exclude)
+        {
+            return;
+        }
+
+        if ((mask & InIsDir) == 0)
+        {
+            _batch.Add(path);
+        }
+        else if ((mask & (InCreate | InMovedTo)) != 0)
+        {
+            // Files may have been created in it before its watch landed: scan the subtree once watched.
+            if (WatchTree(path))
+            {
+                _batch.AddTree(path);
+            }
+        }
+        else if ((mask & (InDelete | InMovedFrom)) != 0)
+        {
+            Unwatch(path);
+            _batch.AddTree(path);
+        }
+        else
+        {
+            _batch.Add(path);
+        }
+    }
+}
