@@ -1,4 +1,5 @@
 using KubeSync.Contracts.Configuration;
+using KubeSync.Engine.Paths;
 
 namespace KubeSync.Engine.Configuration;
 
@@ -42,7 +43,7 @@ internal static class ActionConfigReader
         var action = new ActionConfig
         {
             Name = name,
-            Patterns = r.StringList("patterns") ?? ["*"],
+            Patterns = Patterns(r),
             Exec = present[0] == "exec" ? NonEmpty(r.StringList("exec"), r.Key("exec")) : null,
             Signal = present[0] == "signal" ? ReadSignal(r.Map("signal")!, baseDir) : null,
             PodExec = present[0] == "podExec" ? ReadPodExec(r.Map("podExec")!) : null,
@@ -55,6 +56,25 @@ internal static class ActionConfigReader
         };
         r.RejectUnknownKeys(Keys);
         return action;
+    }
+
+    /// <summary>Action patterns have the syntax of include/exclude rules (docs/rules.md); checked here so a bad one stops the start.</summary>
+    private static IReadOnlyList<string> Patterns(ConfigReader r)
+    {
+        var patterns = r.StringList("patterns") ?? ["*"];
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            try
+            {
+                _ = GlobPattern.Parse(patterns[i]);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException($"{r.Key("patterns")}[{i}]", e.Message);
+            }
+        }
+
+        return patterns;
     }
 
     private static IReadOnlyList<string> NonEmpty(IReadOnlyList<string>? list, string key) =>

@@ -47,6 +47,14 @@ internal static class StateSchema
             PRIMARY KEY(path, peer)) WITHOUT ROWID;
         CREATE TABLE pending_actions(action TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(action, path)) WITHOUT ROWID;
         """,
+
+        // 1 -> 2: pending actions survive a crash with their trigger order (seq: a run deletes only the rows it
+        // covered, not those a later trigger wrote while it ran), first trigger time and attempts so far.
+        """
+        ALTER TABLE pending_actions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE pending_actions ADD COLUMN first_trigger INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE pending_actions ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -34,12 +34,12 @@ public sealed class StateStoreTests : IDisposable
         using (var store = StateStore.Open(DbPath, "web-0", "web"))
         {
             Assert.Equal(0, store.OpenedAtSchemaVersion);
-            Assert.Equal("1", store.ReadMeta("schema_version"));
+            Assert.Equal(StateSchema.Current.ToString(), store.ReadMeta("schema_version"));
             Assert.Equal("web", store.ReadMeta("group"));
         }
 
         using var again = StateStore.Open(DbPath, "web-0", "web");
-        Assert.Equal(1, again.OpenedAtSchemaVersion);
+        Assert.Equal(StateSchema.Current, again.OpenedAtSchemaVersion);
         using var raw = new SqliteConnection($"Data Source={DbPath}");
         raw.Open();
         using var cmd = raw.CreateCommand();
