@@ -3,6 +3,7 @@ using System.Net;
 
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Configuration;
+using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Peers;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
@@ -21,15 +22,35 @@ public sealed class SyncDaemon : IAsyncDisposable
 {
     private readonly KubeSyncConfig _config;
     private readonly ILogger _log;
+    /// <summary>How often the rescan loop reports progress while it waits.</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a loop may go without progress before /healthz calls it hung (a full scan of a big tree included).</summary>
+    private static readonly TimeSpan MaxLoopSilence = TimeSpan.FromMinutes(10);
+
     private readonly SemaphoreSlim _scanRequested = new(0, 1);
 
-    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, ILogger log)
+    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, TimeProvider time, ILogger log)
     {
         _config = config;
         Groups = groups;
         Host = host;
+        Metrics = metrics;
+        Liveness = new LivenessRegistry(time);
         _log = log;
+        metrics.Attach(groups, host);
     }
+
+    /// <summary>The daemon's metrics (served at /metrics).</summary>
+    public KubeSyncMetrics Metrics { get; }
+
+    /// <summary>The daemon's loops, for /healthz; other loops (the watcher) register here too.</summary>
+    public LivenessRegistry Liveness { get; }
+
+    public KubeSyncConfig Config => _config;
+
+    /// <summary>Whether every group is ready (/readyz).</summary>
+    public bool IsReady => Groups.All(g => g.IsReady);
 
     public IReadOnlyList<GroupRuntime> Groups { get; }
 
@@ -56,11 +77,12 @@ public sealed class SyncDaemon : IAsyncDisposable
             ?? throw new ConfigException("listen", $"{host} resolves to no address");
 
         var groups = new List<GroupRuntime>();
+        var metrics = new KubeSyncMetrics();
         try
         {
             foreach (var groupConfig in config.Groups)
             {
-                groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time));
+                groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time, metrics));
             }
 
             PeerHost peers;
@@ -73,10 +95,11 @@ public sealed class SyncDaemon : IAsyncDisposable
                 throw new ConfigException("listen", $"cannot listen on {config.Listen}: {e.Message}");
             }
 
-            return new SyncDaemon(config, groups, peers, loggers.CreateLogger("kubesync"));
+            return new SyncDaemon(config, groups, peers, metrics, time, loggers.CreateLogger("kubesync"));
         }
         catch
         {
+            metrics.Dispose();
             foreach (var group in groups)
             {
                 group.Group.Dispose();
@@ -91,8 +114,11 @@ public sealed class SyncDaemon : IAsyncDisposable
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
+        var rescanHealth = Liveness.Register("rescan", MaxLoopSilence);
+        var peersHealth = Liveness.Register("peers", null);
         foreach (var group in Groups)
         {
+            rescanHealth.Beat();
             RemoveStaleTempFiles(group);
             var result = await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
             DaemonLog.Scanned(_log, group.Name, result.Entries, result.Created, result.Modified, result.Deleted, (long)result.Duration.TotalMilliseconds);
@@ -107,8 +133,8 @@ public sealed class SyncDaemon : IAsyncDisposable
             }
         }
 
-        var network = Host.RunAsync(cancellationToken);
-        var rescans = RescanLoopAsync(cancellationToken);
+        var network = peersHealth.Track(Host.RunAsync(cancellationToken), cancellationToken);
+        var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, cancellationToken), cancellationToken);
         await Task.WhenAll(network, rescans).ConfigureAwait(false);
     }
 
@@ -194,15 +220,27 @@ public sealed class SyncDaemon : IAsyncDisposable
         }
     }
 
-    private async Task RescanLoopAsync(CancellationToken ct)
+    private async Task RescanLoopAsync(Heartbeat heartbeat, CancellationToken ct)
     {
         try
         {
             while (true)
             {
-                await _scanRequested.WaitAsync(_config.Timing.Rescan, ct).ConfigureAwait(false);
+                // Waits in slices so that the loop reports progress while it idles (a hung loop stops beating).
+                var waited = Stopwatch.StartNew();
+                while (waited.Elapsed < _config.Timing.Rescan)
+                {
+                    var slice = TimeSpan.FromTicks(Math.Min(HeartbeatInterval.Ticks, (_config.Timing.Rescan - waited.Elapsed).Ticks));
+                    heartbeat.Beat();
+                    if (slice <= TimeSpan.Zero || await _scanRequested.WaitAsync(slice, ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
                 foreach (var group in Groups)
                 {
+                    heartbeat.Beat();
                     var result = await group.ScanAsync(ScanRequest.Full, ct).ConfigureAwait(false);
                     if (result.Changed > 0)
                     {
@@ -309,6 +347,7 @@ public sealed class SyncDaemon : IAsyncDisposable
             group.Dispose();
         }
 
+        Metrics.Dispose();
         _scanRequested.Dispose();
     }
 }
