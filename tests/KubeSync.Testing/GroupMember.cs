@@ -7,12 +7,13 @@ internal sealed class GroupMember
 {
     private readonly CapturedOutput _log = new();
 
-    public GroupMember(string name, string directory, MemberOptions options, int port)
+    public GroupMember(string name, string directory, MemberOptions options, int port, int adminPort)
     {
         Name = name;
         Directory = directory;
         Options = options;
         Port = port;
+        AdminPort = adminPort;
         System.IO.Directory.CreateDirectory(Root);
     }
 
@@ -23,6 +24,11 @@ internal sealed class GroupMember
     public MemberOptions Options { get; }
 
     public int Port { get; }
+
+    /// <summary>The loopback port of the member's admin endpoint (/metrics /healthz /readyz /status).</summary>
+    public int AdminPort { get; }
+
+    public Uri AdminUri => new($"http://127.0.0.1:{AdminPort}/");
 
     public string Root => Path.Combine(Directory, "root");
 

@@ -89,6 +89,9 @@ public sealed partial class MemberGroup : IAsyncDisposable
         return full;
     }
 
+    /// <summary>The member's admin endpoint, e.g. <c>new Uri(AdminUri(m), "metrics")</c>.</summary>
+    public Uri AdminUri(string member) => Get(member).AdminUri;
+
     /// <summary>The member's config file.</summary>
     public string ConfigPath(string member) => Get(member).ConfigPath;
 
@@ -181,7 +184,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
     private async Task<GroupMember> CreateAsync(string name, MemberOptions? options = null)
     {
         options ??= _options.Members.TryGetValue(name, out var configured) ? configured : new MemberOptions();
-        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? FreePort());
+        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? FreePort(), FreePort());
         await WriteCredentialsAsync(member);
         _members.Add(name, member);
         WriteConfig(member);
@@ -224,6 +227,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
         var yaml = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"node: {member.Name}")
             .AppendLine(CultureInfo.InvariantCulture, $"listen: \"{member.Options.Address}:{member.Port}\"")
+            .AppendLine(CultureInfo.InvariantCulture, $"admin: \"127.0.0.1:{member.AdminPort}\"")
             .AppendLine("tls: {cert: tls/tls.crt, key: tls/tls.key, ca: tls/ca.crt}")
             .AppendLine("keyFile: group.key")
             .AppendLine(CultureInfo.InvariantCulture, $"timing: {{rescan: {_options.Rescan}, pull: {_options.Pull}}}")

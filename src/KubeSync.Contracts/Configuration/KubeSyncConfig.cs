@@ -12,8 +12,14 @@ public sealed class KubeSyncConfig
     /// <summary><c>listen</c>: address of the peer protocol, <c>host:port</c>.</summary>
     public string Listen { get; init; } = "0.0.0.0:30865";
 
-    /// <summary><c>admin</c>: address of /metrics, /healthz, /readyz, /status.</summary>
-    public string Admin { get; init; } = "127.0.0.1:9465";
+    /// <summary>Default admin endpoint address.</summary>
+    public const string DefaultAdmin = "127.0.0.1:9465";
+
+    /// <summary>
+    /// <c>admin</c>: address of /metrics, /healthz, /readyz, /status, <c>host:port</c>; empty when the config says
+    /// <c>""</c> or <c>off</c> (no admin endpoint).
+    /// </summary>
+    public string Admin { get; init; } = DefaultAdmin;
 
     /// <summary><c>tls</c>: the member certificate, its key and the group CA (paths relative to the config file).</summary>
     public TlsConfig? Tls { get; init; }

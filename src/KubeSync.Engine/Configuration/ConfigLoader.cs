@@ -67,7 +67,7 @@ public static partial class ConfigLoader
         {
             Node = node,
             Listen = Address(r, "listen", "0.0.0.0:30865"),
-            Admin = Address(r, "admin", "127.0.0.1:9465"),
+            Admin = AdminAddress(r),
             Tls = tls,
             Insecure = r.Bool("insecure", false),
             KeyFile = r.String("keyFile") is { } key ? Resolve(baseDir, key) : null,
@@ -117,6 +117,18 @@ public static partial class ConfigLoader
         };
         r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull"]);
         return timing;
+    }
+
+    /// <summary><c>admin</c>: <c>host:port</c>, or <c>""</c> / <c>off</c> to serve no admin endpoint (kept as <c>""</c>).</summary>
+    private static string AdminAddress(ConfigReader r)
+    {
+        var value = r.String("admin");
+        if (value is not null && (value.Trim().Length == 0 || value.Trim().Equals("off", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "";
+        }
+
+        return Address(r, "admin", KubeSyncConfig.DefaultAdmin);
     }
 
     private static string Address(ConfigReader r, string name, string fallback)

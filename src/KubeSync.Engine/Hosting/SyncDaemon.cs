@@ -3,6 +3,7 @@ using System.Net;
 
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Configuration;
+using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Peers;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
@@ -22,18 +23,38 @@ public sealed class SyncDaemon : IAsyncDisposable
 {
     private readonly KubeSyncConfig _config;
     private readonly ILogger _log;
+    /// <summary>How often the rescan loop reports progress while it waits.</summary>
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a loop may go without progress before /healthz calls it hung (a full scan of a big tree included).</summary>
+    private static readonly TimeSpan MaxLoopSilence = TimeSpan.FromMinutes(10);
+
     private readonly SemaphoreSlim _scanRequested = new(0, 1);
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
 
-    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, ILoggerFactory loggers)
+    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
         Groups = groups;
         Host = host;
         _loggers = loggers;
         _log = loggers.CreateLogger("kubesync");
+        Metrics = metrics;
+        Liveness = new LivenessRegistry(time);
+        metrics.Attach(groups, host);
     }
+
+    /// <summary>The daemon's metrics (served at /metrics).</summary>
+    public KubeSyncMetrics Metrics { get; }
+
+    /// <summary>The daemon's loops, for /healthz; other loops (the watcher) register here too.</summary>
+    public LivenessRegistry Liveness { get; }
+
+    public KubeSyncConfig Config => _config;
+
+    /// <summary>Whether every group is ready (/readyz).</summary>
+    public bool IsReady => Groups.All(g => g.IsReady);
 
     public IReadOnlyList<GroupRuntime> Groups { get; }
 
@@ -66,11 +87,12 @@ public sealed class SyncDaemon : IAsyncDisposable
             ?? throw new ConfigException("listen", $"{host} resolves to no address");
 
         var groups = new List<GroupRuntime>();
+        var metrics = new KubeSyncMetrics();
         try
         {
             foreach (var groupConfig in config.Groups)
             {
-                groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time));
+                groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time, metrics));
             }
 
             PeerHost peers;
@@ -83,10 +105,11 @@ public sealed class SyncDaemon : IAsyncDisposable
                 throw new ConfigException("listen", $"cannot listen on {config.Listen}: {e.Message}");
             }
 
-            return new SyncDaemon(config, groups, peers, loggers);
+            return new SyncDaemon(config, groups, peers, metrics, time, loggers);
         }
         catch
         {
+            metrics.Dispose();
             foreach (var group in groups)
             {
                 group.Group.Dispose();
@@ -113,8 +136,11 @@ public sealed class SyncDaemon : IAsyncDisposable
 
     private async Task RunGroupsAsync(CancellationToken cancellationToken)
     {
+        var rescanHealth = Liveness.Register("rescan", MaxLoopSilence);
+        var peersHealth = Liveness.Register("peers", null);
         foreach (var group in Groups)
         {
+            rescanHealth.Beat();
             RemoveStaleTempFiles(group);
 
             // Watches land before the initial scan starts, so a change made during it is either scanned or reported.
@@ -135,7 +161,10 @@ public sealed class SyncDaemon : IAsyncDisposable
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var loops = Task.WhenAll(Host.RunAsync(stop.Token), RescanLoopAsync(stop.Token));
+        var network = peersHealth.Track(Host.RunAsync(stop.Token), stop.Token);
+        var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, stop.Token), stop.Token);
+        var loops = Task.WhenAll(network, rescans);
+        // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
         if (await Task.WhenAny(loops, watching).ConfigureAwait(false) == watching && watching.IsFaulted)
         {
@@ -238,15 +267,27 @@ public sealed class SyncDaemon : IAsyncDisposable
         }
     }
 
-    private async Task RescanLoopAsync(CancellationToken ct)
+    private async Task RescanLoopAsync(Heartbeat heartbeat, CancellationToken ct)
     {
         try
         {
             while (true)
             {
-                await _scanRequested.WaitAsync(_config.Timing.Rescan, ct).ConfigureAwait(false);
+                // Waits in slices so that the loop reports progress while it idles (a hung loop stops beating).
+                var waited = Stopwatch.StartNew();
+                while (waited.Elapsed < _config.Timing.Rescan)
+                {
+                    var slice = TimeSpan.FromTicks(Math.Min(HeartbeatInterval.Ticks, (_config.Timing.Rescan - waited.Elapsed).Ticks));
+                    heartbeat.Beat();
+                    if (slice <= TimeSpan.Zero || await _scanRequested.WaitAsync(slice, ct).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+
                 foreach (var group in Groups)
                 {
+                    heartbeat.Beat();
                     var result = await group.ScanAsync(ScanRequest.Full, ct).ConfigureAwait(false);
                     if (result.Changed > 0)
                     {
@@ -354,6 +395,7 @@ public sealed class SyncDaemon : IAsyncDisposable
             group.Dispose();
         }
 
+        Metrics.Dispose();
         _scanRequested.Dispose();
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Applying;
 using KubeSync.Engine.Hosting;
+using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
@@ -22,9 +23,11 @@ public sealed class GroupRuntime : IDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
     private readonly Scanner _scanner;
+    private volatile CompletedScan? _lastFullScan;
 
-    public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null)
+    public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null, KubeSyncMetrics? metrics = null)
     {
+        Metrics = metrics;
         Group = group;
         Tuning = tuning;
         Loggers = loggers;
@@ -50,6 +53,12 @@ public sealed class GroupRuntime : IDisposable
     public AsyncGate Gate { get; } = new();
 
     public SyncCounters Counters { get; } = new();
+
+    /// <summary>The daemon's metrics, for durations recorded as they happen; null outside a daemon.</summary>
+    public KubeSyncMetrics? Metrics { get; }
+
+    /// <summary>The last full scan that finished, or null before the first.</summary>
+    public CompletedScan? LastFullScan => _lastFullScan;
 
     public SyncTuning Tuning { get; }
 
@@ -78,6 +87,12 @@ public sealed class GroupRuntime : IDisposable
         using (await Gate.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             result = await Task.Run(() => _scanner.Scan(request, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (request.Paths is null)
+        {
+            _lastFullScan = new CompletedScan(Time.GetUtcNow(), result);
+            Metrics?.RecordScan(Name, result.Duration);
         }
 
         if (result.Changed > 0)

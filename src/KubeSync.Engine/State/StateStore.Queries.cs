@@ -176,6 +176,22 @@ public sealed partial class StateStore
         return result;
     }
 
+    /// <summary>When the oldest dirty mark was set (Unix ms), or null when no peer is owed anything.</summary>
+    public long? OldestDirtySinceUnixMs()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT min(since) FROM dirty";
+        return cmd.ExecuteScalar() is long since ? since : null;
+    }
+
+    /// <summary>Number of open conflicts (one per path and peer).</summary>
+    public long CountConflicts()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM conflicts";
+        return (long)cmd.ExecuteScalar()!;
+    }
+
     public IReadOnlyList<PeerRecord> ReadPeers()
     {
         using var cmd = _connection.CreateCommand();

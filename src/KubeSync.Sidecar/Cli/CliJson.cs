@@ -20,15 +20,32 @@ internal sealed record ForceRow(string Group, string Path, string Version, IRead
 /// <summary>One row of <c>kubesync conflicts --json</c>: the peer's concurrent version of the path, and when it was detected.</summary>
 internal sealed record ConflictRow(string Group, string Path, string Peer, string TheirVersion, string? TheirSha256, DateTimeOffset Detected);
 
-/// <summary><c>kubesync status --json</c>: this member and each selected group.</summary>
-internal sealed record StatusReport(string Node, IReadOnlyList<GroupStatus> Groups);
+/// <summary>
+/// <c>kubesync status --json</c> and the daemon's <c>/status</c>: this member and each selected group. <see cref="Source"/>
+/// is <c>daemon</c> when the running daemon answered, else null (read from the state database); <see cref="Actions"/>
+/// is set by the daemon only.
+/// </summary>
+internal sealed record StatusReport(string Node, IReadOnlyList<GroupStatus> Groups, string? Source = null, IReadOnlyList<ActionStatus>? Actions = null);
 
-/// <summary>One group in <c>kubesync status</c>; <see cref="OldestDirtySince"/> is null when no peer is owed anything.</summary>
+/// <summary>
+/// One group in <c>kubesync status</c>; <see cref="OldestDirtySince"/> is null when no peer is owed anything. The daemon
+/// adds whether the group is <see cref="Ready"/>, its last full scan, and when it read the state (<see cref="StateReadAt"/>).
+/// </summary>
 internal sealed record GroupStatus(
-    string Group, string Root, long Files, long Tombstones, long LastSeq, int Conflicts, int Dirty, DateTimeOffset? OldestDirtySince, IReadOnlyList<PeerStatus> Peers);
+    string Group, string Root, long Files, long Tombstones, long LastSeq, int Conflicts, int Dirty, DateTimeOffset? OldestDirtySince, IReadOnlyList<PeerStatus> Peers,
+    string? Node = null, bool? Ready = null, ScanSummary? LastScan = null, DateTimeOffset? StateReadAt = null);
 
-/// <summary>One peer of a group in <c>kubesync status</c>; <see cref="LastSeen"/> is null when it was never reached.</summary>
-internal sealed record PeerStatus(string Node, string? Address, string State, DateTimeOffset? LastSeen, long TheirSeqSeen, long Dirty);
+/// <summary>
+/// One peer of a group in <c>kubesync status</c>; <see cref="LastSeen"/> is null when it was never reached. The daemon adds
+/// whether a session is open (<see cref="Connected"/>) and its state (<see cref="Session"/>: <c>settled</c> or <c>syncing</c>).
+/// </summary>
+internal sealed record PeerStatus(string Node, string? Address, string State, DateTimeOffset? LastSeen, long TheirSeqSeen, long Dirty, bool? Connected = null, string? Session = null);
+
+/// <summary>A group's last full scan in <c>/status</c>.</summary>
+internal sealed record ScanSummary(DateTimeOffset FinishedAt, long Entries, long Changed, long Problems, double Seconds);
+
+/// <summary>An action's last run in <c>/status</c> (filled once the daemon runs actions).</summary>
+internal sealed record ActionStatus(string Group, string Action, string? LastOutcome, DateTimeOffset? LastRun);
 
 /// <summary>Source-generated JSON for the CLI's script output.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

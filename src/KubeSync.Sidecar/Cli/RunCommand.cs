@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 
 using KubeSync.Engine.Hosting;
+using KubeSync.Sidecar.Admin;
 
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,8 @@ namespace KubeSync.Sidecar.Cli;
 
 /// <summary>
 /// <c>kubesync run</c>: the daemon. Serves peers, scans on start and every <c>timing.rescan</c>; SIGUSR1 asks for a
-/// scan now (what <c>kubesync sync</c> sends a running daemon); SIGTERM or Ctrl-C stops it.
+/// scan now (what <c>kubesync sync</c> sends a running daemon); SIGTERM or Ctrl-C stops it. The admin endpoint
+/// (<c>admin</c>) serves /metrics, /healthz, /readyz and /status while it runs.
 /// </summary>
 internal static class RunCommand
 {
@@ -27,6 +29,7 @@ internal static class RunCommand
             var config = ctx.LoadConfig();
             using var loggers = new StderrLoggerFactory(ctx.Error, parse.GetValue(CliContext.VerboseOption) ? LogLevel.Debug : LogLevel.Information);
             await using var daemon = await SyncDaemon.StartAsync(config, loggers, cancellationToken: cancellationToken);
+            await using var admin = await AdminServer.StartAsync(daemon, loggers, cancellationToken);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
             {

@@ -40,6 +40,15 @@ public class ConfigLoaderTests
 
     private static string Error(string yaml, Dictionary<string, string>? env = null) => Assert.Throws<ConfigException>(() => Load(yaml, env)).Message;
 
+    [Theory]
+    [InlineData("admin: off", "")]
+    [InlineData("admin: OFF", "")]
+    [InlineData("admin: \"\"", "")]
+    [InlineData("admin: \"0.0.0.0:9100\"", "0.0.0.0:9100")]
+    [InlineData("", KubeSyncConfig.DefaultAdmin)]
+    public void Load_Admin_OffEmptyOrAddress(string line, string expected) =>
+        Assert.Equal(expected, Load(line + "\ngroups: [{name: a, root: /r}]").Admin);
+
     [Fact]
     public void Load_DesignExample_ReadsEveryKey()
     {
@@ -130,6 +139,8 @@ public class ConfigLoaderTests
     [InlineData("timing: {rescan: 10ms}\ngroups: [{name: a, root: /r}]", "timing.rescan: must be between 1s and 7d, got 10ms")]
     [InlineData("listen: nowhere\ngroups: [{name: a, root: /r}]", "listen: \"nowhere\" is not host:port")]
     [InlineData("insecure: maybe\ngroups: [{name: a, root: /r}]", "insecure: expected true or false, got \"maybe\"")]
+    [InlineData("admin: nowhere\ngroups: [{name: a, root: /r}]", "admin: \"nowhere\" is not host:port")]
+    [InlineData("admin: \"127.0.0.1:70000\"\ngroups: [{name: a, root: /r}]", "admin: \"127.0.0.1:70000\" is not host:port")]
     [InlineData("tls: {cert: a}\ngroups: [{name: a, root: /r}]", "tls.key: is required")]
     [InlineData("groups: [{name: a, root: /r, actions: [{name: x}]}]", "groups[0].actions[0].exec: an action needs exactly one of exec, signal, podExec, http")]
     [InlineData("groups: [{name: a, root: /r, actions: [{name: x, exec: [a], http: {url: 'http://x'}}]}]", "groups[0].actions[0].http: an action has exactly one runner")]

@@ -73,6 +73,7 @@ internal sealed partial class MemberProcess : IAsyncDisposable
             File.WriteAllText(dir.Combine("kubesync.yaml"), $$"""
                 node: {{node}}
                 listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
                 {{security}}
                 keyFile: group.key
                 timing: {rescan: 1s, pull: 1s}

@@ -1,0 +1,9 @@
+namespace KubeSync.Engine.Metrics;
+
+/// <summary>The Prometheus metric types KubeSync exposes.</summary>
+public enum MetricType
+{
+    Counter,
+    Gauge,
+    Histogram,
+}
