@@ -117,6 +117,12 @@ public sealed class GroupRuntime : IDisposable
             }
         });
 
+    /// <summary>
+    /// Entries received from a peer are on disk and recorded (called after the commit, once per burst): the other
+    /// sessions are woken to relay them.
+    /// </summary>
+    public void Applied(IReadOnlyCollection<SyncPath> paths) => NotifyChanged();
+
     /// <summary>Wakes every session's pusher: the state owes peers something new.</summary>
     public void NotifyChanged()
     {

@@ -330,7 +330,7 @@ public sealed partial class PeerSession
             case ApplyOutcome.Applied:
                 state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
                 batch.Reply(new Ack(requestId, version));
-                batch.After(_group.NotifyChanged);
+                batch.Applied(path);
                 break;
             case ApplyOutcome.Stale:
                 // The app wrote the file after the offer was accepted: its change is recorded first, then offered.

@@ -1,4 +1,5 @@
 using KubeSync.Engine.Applying;
+using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.State;
 
@@ -15,6 +16,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
     private readonly ApplyBatch _apply = new(group.Applier);
     private readonly List<ProtocolMessage> _replies = [];
     private readonly List<Action> _after = [];
+    private readonly List<SyncPath> _applied = [];
     private AsyncGate.Releaser? _gate;
     private StateBatch? _batch;
 
@@ -74,6 +76,9 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
         }
     }
 
+    /// <summary>Reports <paramref name="path"/> to <see cref="GroupRuntime.Applied"/> after the commit, with the rest of the burst.</summary>
+    public void Applied(SyncPath path) => _applied.Add(path);
+
     /// <summary>Runs <paramref name="action"/> after the commit.</summary>
     public void After(Action action)
     {
@@ -104,6 +109,12 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
         }
 
         _after.Clear();
+        if (_applied.Count > 0)
+        {
+            SyncPath[] applied = [.. _applied];
+            _applied.Clear();
+            group.Applied(applied);
+        }
     }
 
     /// <summary>Publishes and commits what was received (it is whole and verified) without sending the replies: the connection is gone.</summary>
@@ -122,6 +133,12 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
             _replies.Clear();
             _after.Clear();
             Commit();
+            if (_applied.Count > 0)
+            {
+                SyncPath[] applied = [.. _applied];
+                _applied.Clear();
+                group.Applied(applied);
+            }
         }
     }
 
