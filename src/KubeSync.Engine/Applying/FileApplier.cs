@@ -33,6 +33,9 @@ public sealed class FileApplier
         _ignore = ignore;
     }
 
+    /// <summary>What this applier just wrote, for the watcher to recognize its own events.</summary>
+    public AppliedWrites Writes { get; } = new();
+
     /// <summary>Only root can give files away; an unprivileged member keeps its own uid and gid.</summary>
     private static bool Chown => Environment.IsPrivilegedProcess;
 
@@ -84,7 +87,7 @@ public sealed class FileApplier
         {
             byte[] hash;
             using (var file = new FileStream(new SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0))
-            using (var hashing = new HashingWriteStream(new BufferedStream(file, 128 * 1024)))
+            using (var hashing = new HashingWriteStream(new BufferedStream(file, 128 * 1024), handle))
             {
                 await writeContent(hashing, cancellationToken).ConfigureAwait(false);
                 await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -176,9 +179,14 @@ public sealed class FileApplier
 
         rc = dir.SetMetadata(name, meta, isSymlink: false, Chown);
         SyncNowOrLater(dir, path, durability);
-        return rc == 0 && dir.Stat(name, out var stat) == 0
-            ? ApplyResult.Applied(stat)
-            : ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
+        if (rc != 0 || dir.Stat(name, out var stat) != 0)
+        {
+            return ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
+        }
+
+        // An event read before this (the mkdir's) is scanned, which is only extra work; later ones (the metadata's) are not.
+        Writes.Record(path, stat);
+        return ApplyResult.Applied(stat);
     }
 
     /// <summary>Removes what is at the path (a directory only when empty); already gone counts as done.</summary>
@@ -202,6 +210,7 @@ public sealed class FileApplier
             _backups?.Keep(path, dir.Fd, name);
         }
 
+        Writes.Record(path, null);
         rc = dir.Unlink(name, directory: stat.Type == EntryType.Directory);
         if (rc == LibC.ENOTEMPTY)
         {
@@ -283,6 +292,12 @@ public sealed class FileApplier
             {
                 _backups?.Keep(path, dir.Fd, name);
             }
+        }
+
+        // The temp file already has the inode, size and mtime the target will have: recorded before the rename's event.
+        if (dir.Stat(temp, out var staged) == 0)
+        {
+            Writes.Record(path, staged);
         }
 
         rc = dir.Rename(temp, name);

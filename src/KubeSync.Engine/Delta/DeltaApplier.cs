@@ -25,22 +25,24 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
     private readonly Stream? _basisStream;
     private readonly Stream _output;
     private readonly long _maxLength;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash;
     private long _length;
     private long _copiedBytes;
     private bool _completed;
 
     /// <summary>Applies a delta reading the basis through <paramref name="basis"/> (positional reads; the handle stays the caller's).</summary>
-    public DeltaApplier(BlockSignature signature, SafeFileHandle basis, Stream output, long maxLength)
-        : this(signature, output, maxLength)
+    /// <param name="hashOutput">False when the output stream verifies what it is given itself: the result's hash is then empty.</param>
+    public DeltaApplier(BlockSignature signature, SafeFileHandle basis, Stream output, long maxLength, bool hashOutput = true)
+        : this(signature, output, maxLength, hashOutput)
     {
         ArgumentNullException.ThrowIfNull(basis);
         _basisHandle = basis;
     }
 
     /// <summary>Applies a delta reading the basis from a seekable <paramref name="basis"/> stream (it stays the caller's).</summary>
-    public DeltaApplier(BlockSignature signature, Stream basis, Stream output, long maxLength)
-        : this(signature, output, maxLength)
+    /// <param name="hashOutput">False when the output stream verifies what it is given itself: the result's hash is then empty.</param>
+    public DeltaApplier(BlockSignature signature, Stream basis, Stream output, long maxLength, bool hashOutput = true)
+        : this(signature, output, maxLength, hashOutput)
     {
         ArgumentNullException.ThrowIfNull(basis);
         if (!basis.CanSeek || !basis.CanRead)
@@ -51,8 +53,9 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
         _basisStream = basis;
     }
 
-    private DeltaApplier(BlockSignature signature, Stream output, long maxLength)
+    private DeltaApplier(BlockSignature signature, Stream output, long maxLength, bool hashOutput)
     {
+        _hash = hashOutput ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
@@ -99,10 +102,10 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
         ObjectDisposedException.ThrowIf(_completed, this);
         _completed = true;
         await _output.FlushAsync(cancellationToken);
-        return new DeltaApplyResult(_length, _copiedBytes, _hash.GetHashAndReset());
+        return new DeltaApplyResult(_length, _copiedBytes, _hash?.GetHashAndReset() ?? []);
     }
 
-    public void Dispose() => _hash.Dispose();
+    public void Dispose() => _hash?.Dispose();
 
     private async ValueTask WriteLiteralAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -113,7 +116,7 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
 
         EnsureRoom(data.Length);
         await _output.WriteAsync(data, cancellationToken);
-        _hash.AppendData(data.Span);
+        _hash?.AppendData(data.Span);
         _length += data.Length;
     }
 
@@ -142,7 +145,7 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
                 }
 
                 await _output.WriteAsync(buffer.AsMemory(0, want), cancellationToken);
-                _hash.AppendData(buffer, 0, want);
+                _hash?.AppendData(buffer, 0, want);
                 done += want;
                 _length += want;
                 _copiedBytes += want;

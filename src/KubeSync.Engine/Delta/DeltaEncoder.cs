@@ -30,17 +30,25 @@ public sealed class DeltaEncoder
     /// the instructions that rebuild it from the basis of <paramref name="signature"/> to <paramref name="sink"/>.
     /// Consecutive matched blocks become one copy; literals are at most <see cref="DeltaLimits.MaxLiteralLength"/>.
     /// </summary>
-    public static async Task<DeltaEncodeResult> EncodeAsync(Stream content, BlockSignature signature, IDeltaInstructionSink sink, CancellationToken cancellationToken)
+    public static Task<DeltaEncodeResult> EncodeAsync(Stream content, BlockSignature signature, IDeltaInstructionSink sink, CancellationToken cancellationToken) =>
+        EncodeAsync(content, signature, sink, hashContent: true, cancellationToken);
+
+    /// <inheritdoc cref="EncodeAsync(Stream, BlockSignature, IDeltaInstructionSink, CancellationToken)"/>
+    /// <param name="hashContent">
+    /// False when the caller already knows the content's SHA-256 (and checks by other means that the content did not
+    /// change while it was read): <see cref="DeltaEncodeResult.ContentHash"/> is then empty.
+    /// </param>
+    public static async Task<DeltaEncodeResult> EncodeAsync(Stream content, BlockSignature signature, IDeltaInstructionSink sink, bool hashContent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(sink);
-        return await new DeltaEncoder(signature, sink).RunAsync(content, cancellationToken);
+        return await new DeltaEncoder(signature, sink).RunAsync(content, hashContent, cancellationToken);
     }
 
-    private async Task<DeltaEncodeResult> RunAsync(Stream content, CancellationToken cancellationToken)
+    private async Task<DeltaEncodeResult> RunAsync(Stream content, bool hashContent, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = hashContent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var scanner = _scanner;
         var length = 0L;
         var endOfContent = false;
@@ -76,7 +84,7 @@ public sealed class DeltaEncoder
                 scanner.Compact();
                 var free = scanner.Buffer.Length - scanner.Filled;
                 var read = await content.ReadAtLeastAsync(scanner.Buffer.AsMemory(scanner.Filled, free), free, throwOnEndOfStream: false, cancellationToken);
-                hash.AppendData(scanner.Buffer, scanner.Filled, read);
+                hash?.AppendData(scanner.Buffer, scanner.Filled, read);
                 scanner.Filled += read;
                 length += read;
                 endOfContent = read < free;
@@ -84,7 +92,7 @@ public sealed class DeltaEncoder
         }
 
         await FinishTailAsync(cancellationToken);
-        return new DeltaEncodeResult(length, _literalBytes, _copiedBytes, hash.GetHashAndReset());
+        return new DeltaEncodeResult(length, _literalBytes, _copiedBytes, hash?.GetHashAndReset() ?? []);
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
@@ -83,13 +81,8 @@ public static class SignatureBuilder
         return new BlockSignature(blockSize, lastLength, [.. weak], [.. strong]);
     }
 
-    /// <summary>The strong hash of one block: SHA-256 truncated to <see cref="DeltaLimits.StrongHashLength"/> bytes.</summary>
-    public static void ComputeStrongHash(ReadOnlySpan<byte> block, Span<byte> destination)
-    {
-        Span<byte> full = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(block, full);
-        full[..DeltaLimits.StrongHashLength].CopyTo(destination);
-    }
+    /// <summary>The strong hash of one block (<see cref="BlockHash"/>), <see cref="DeltaLimits.StrongHashLength"/> bytes.</summary>
+    public static void ComputeStrongHash(ReadOnlySpan<byte> block, Span<byte> destination) => BlockHash.Compute(block, destination);
 
     private static void AddStrongHash(List<byte> strong, ReadOnlySpan<byte> block)
     {

@@ -163,28 +163,41 @@ public sealed partial class PeerSession
         await _encodes.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            using var handle = _group.Applier.OpenRead(entry.Path, out _, out var reason);
+            using var handle = _group.Applier.OpenRead(entry.Path, out var before, out var reason);
             if (handle is null)
             {
                 AbandonTransfer(id, entry, reason ?? "gone");
                 return;
             }
 
+            // The offered hash is the scan's; the file is what the scan hashed while its size, mtime and inode are
+            // the offered ones, before and after the read (the scanner's own test). The receiver verifies SHA-256.
+            if (entry.Hash is null || before.Size != entry.Size || before.MtimeNs != entry.MtimeNs)
+            {
+                AbandonTransfer(id, entry, "changed since it was offered");
+                return;
+            }
+
             DeltaEncodeResult result;
+            FileStat after;
             await using (var content = new FileStream(handle, FileAccess.Read, 128 * 1024))
             {
                 var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c));
-                result = await DeltaEncoder.EncodeAsync(content, signature, chunks, ct).ConfigureAwait(false);
+                result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: false, ct).ConfigureAwait(false);
                 await chunks.FlushAsync(ct).ConfigureAwait(false);
+                if (NativeFileSystem.TryStat(handle, out after) != 0)
+                {
+                    after = default;
+                }
             }
 
-            if (entry.Hash is null || !result.ContentHash.AsSpan().SequenceEqual(entry.Hash))
+            if (result.Length != entry.Size || after.Size != before.Size || after.MtimeNs != before.MtimeNs || after.Inode != before.Inode)
             {
                 AbandonTransfer(id, entry, "changed while it was sent");
                 return;
             }
 
-            await _send.SendBulkAsync(new DeltaEnd(id, result.Length, result.ContentHash), ct).ConfigureAwait(false);
+            await _send.SendBulkAsync(new DeltaEnd(id, result.Length, entry.Hash), ct).ConfigureAwait(false);
             _group.Counters.FileSent(result.LiteralBytes);
             _group.Counters.DeltaSaved(result.CopiedBytes);
         }

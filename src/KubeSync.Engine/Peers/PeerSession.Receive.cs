@@ -595,9 +595,10 @@ public sealed partial class PeerSession
         public async Task WriteAsync(BlockSignature signature, Stream output, CancellationToken ct)
         {
             using var empty = new MemoryStream();
+            // The applier's output stream hashes what it writes and checks it before the rename: no second hash here.
             using var applier = basis is null
-                ? new DeltaApplier(signature, empty, output, entry.Size)
-                : new DeltaApplier(signature, basis, output, entry.Size);
+                ? new DeltaApplier(signature, empty, output, entry.Size, hashOutput: false)
+                : new DeltaApplier(signature, basis, output, entry.Size, hashOutput: false);
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 await applier.ApplyChunkAsync(chunk, ct).ConfigureAwait(false);

@@ -230,14 +230,20 @@ public sealed partial class InotifyWatcher
             return;
         }
 
+        // The applier's own writes are recorded already: an event that finds exactly what it left is not scanned.
+        var own = _ownWrites?.IsOwn(path, _root) == true;
         if ((mask & InIsDir) == 0)
         {
-            _batch.Add(path);
+            if (!own)
+            {
+                _batch.Add(path);
+            }
         }
         else if ((mask & (InCreate | InMovedTo)) != 0)
         {
-            // Files may have been created in it before its watch landed: scan the subtree once watched.
-            if (WatchTree(path))
+            // Files may have been created in it before its watch landed: scan the subtree once watched (unless
+            // the applier made it: what it puts inside is recorded as it lands).
+            if (WatchTree(path) && !own)
             {
                 _batch.AddTree(path);
             }
@@ -247,7 +253,7 @@ public sealed partial class InotifyWatcher
             Unwatch(path);
             _batch.AddTree(path);
         }
-        else
+        else if (!own)
         {
             _batch.Add(path);
         }

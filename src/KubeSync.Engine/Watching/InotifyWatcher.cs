@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 
+using KubeSync.Engine.Applying;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Peers;
 using KubeSync.Engine.Scanning;
@@ -37,6 +38,7 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     private volatile bool _scanning;
     private int _started;
     private int _stopCalls;
+    private readonly AppliedWrites? _ownWrites;
     private long _overflows;
     private long _watchLimitHits;
     private long _watchFailures;
@@ -47,13 +49,14 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     /// <summary>Watches <paramref name="group"/>'s root and scans what changes through <see cref="GroupRuntime.ScanAsync"/>.</summary>
     /// <param name="debounce"><c>timing.debounce</c>: the quiet time before collected changes are scanned.</param>
     public InotifyWatcher(GroupRuntime group, TimeSpan debounce, ILogger<InotifyWatcher>? logger = null, TimeProvider? time = null)
-        : this(group.Name, group.Group.Root, group.Rules, group.ScanAsync, debounce, logger, time ?? group.Time)
+        : this(group.Name, group.Group.Root, group.Rules, group.ScanAsync, debounce, logger, time ?? group.Time, group.Applier.Writes)
     {
     }
 
-    internal InotifyWatcher(string group, string root, SyncRules rules, Func<ScanRequest, CancellationToken, Task> scan, TimeSpan debounce, ILogger? logger = null, TimeProvider? time = null)
+    internal InotifyWatcher(string group, string root, SyncRules rules, Func<ScanRequest, CancellationToken, Task> scan, TimeSpan debounce, ILogger? logger = null, TimeProvider? time = null, AppliedWrites? ownWrites = null)
     {
         Group = group;
+        _ownWrites = ownWrites;
         _root = root;
         _rules = rules;
         _scan = scan;

@@ -253,6 +253,28 @@ public sealed partial class InotifyWatcherTests : IAsyncDisposable
         Assert.Equal(seq, _f.Read(s => s.LastSeq));
     }
 
+    [Fact]
+    public async Task OwnWrites_FileDirectoryAndDeletionByTheApplier_NotScannedButAnAppWriteAfterIs()
+    {
+        _f.Write("gone.conf", "to delete");
+        var applier = new FileApplier(_f.Files.Group.Root, null, IgnoredMetadata.None);
+        _f.Start(ownWrites: applier.Writes);
+        var content = "from a peer"u8.ToArray();
+        var meta = new FileMetadata(0x1A4, 1_700_000_000_000_000_000, (int)Getuid(), (int)Getgid());
+
+        Assert.Equal(ApplyOutcome.Applied, applier.CreateDirectory(SyncPath.Parse("made"), meta with { Mode = 0x1ED }).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, (await applier.WriteFileAsync(SyncPath.Parse("made/applied.conf"), meta, SHA256.HashData(content), (s, ct) => s.WriteAsync(content, ct).AsTask(), CancellationToken.None)).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, applier.Delete(SyncPath.Parse("gone.conf")).Outcome);
+        _f.Write("sentinel.conf", "the app's");
+        await Eventually.TrueAsync(() => _f.IsLive("sentinel.conf"), "the app's write after the applier's scanned", Deadline);
+
+        Assert.DoesNotContain(_f.Requests, r => r.Paths?.Any(p => p.Value is "made/applied.conf" or "gone.conf") == true);
+
+        // The app rewrites the applied file: no longer what the applier left, so it is scanned.
+        File.WriteAllText(_f.Full("made/applied.conf"), "the app's edit");
+        await Eventually.TrueAsync(() => _f.IsLive("made/applied.conf"), "the app's edit of an applied file scanned", Deadline);
+    }
+
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "getuid")]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 
+using KubeSync.Engine.Applying;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Scanning;
 using KubeSync.Engine.State;
@@ -36,12 +37,12 @@ internal sealed class WatchFixture : IAsyncDisposable
     public IReadOnlyList<ScanRequest> Requests => [.. _requests];
 
     /// <summary>Scans the tree once (as the daemon does at start), then starts a watcher.</summary>
-    public InotifyWatcher Start(TimeSpan? debounce = null, Func<SyncPath?, int>? addWatchFault = null, Func<int>? initFault = null)
+    public InotifyWatcher Start(TimeSpan? debounce = null, Func<SyncPath?, int>? addWatchFault = null, Func<int>? initFault = null, AppliedWrites? ownWrites = null)
     {
         _scan.Scan();
         var group = _scan.Group;
         var scanner = new Scanner(group, time: _scan.Clock);
-        _watcher = new InotifyWatcher(group.Config.Name, group.Root, group.Rules, ScanAsync, debounce ?? TimeSpan.FromMilliseconds(20), Log)
+        _watcher = new InotifyWatcher(group.Config.Name, group.Root, group.Rules, ScanAsync, debounce ?? TimeSpan.FromMilliseconds(20), Log, ownWrites: ownWrites)
         {
             AddWatchFault = addWatchFault,
             InitFault = initFault,
