@@ -21,7 +21,7 @@ internal sealed class GroupMember
 
     public string Directory { get; }
 
-    public MemberOptions Options { get; }
+    public MemberOptions Options { get; set; }
 
     public int Port { get; }
 
@@ -69,6 +69,38 @@ internal sealed class GroupMember
         {
             return false;
         }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (a <c>kill</c> name: TERM, HUP, USR1) to the running process.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        if (Process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException($"{Name} is not running; cannot send SIG{signal}\n{Log}");
+        }
+
+        using var kill = System.Diagnostics.Process.Start(new ProcessStartInfo("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} failed for {Name}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitExitAsync(TimeSpan timeout)
+    {
+        if (Process is not { } process)
+        {
+            throw new InvalidOperationException($"{Name} was not started");
+        }
+
+        await process.WaitForExitAsync().WaitAsync(timeout);
+        _log.Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} {Name} exited (exit {process.ExitCode})");
+        var code = process.ExitCode;
+        process.Dispose();
+        Process = null;
+        return code;
     }
 
     /// <summary>SIGKILL: no cleanup, no finally blocks.</summary>

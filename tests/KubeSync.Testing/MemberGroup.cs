@@ -120,6 +120,20 @@ public sealed partial class MemberGroup : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal by its <c>kill</c> name (TERM, HUP) to the member.</summary>
+    public Task SignalAsync(string member, string signal) => Get(member).SignalAsync(signal);
+
+    /// <summary>Waits for the member's process to exit by itself (after SIGTERM) and returns its exit code.</summary>
+    public Task<int> WaitExitAsync(string member, TimeSpan timeout) => Get(member).WaitExitAsync(timeout);
+
+    /// <summary>Rewrites the member's config file with <paramref name="options"/> (the running process sees it on SIGHUP or by polling).</summary>
+    public void RewriteConfig(string member, MemberOptions options)
+    {
+        var m = Get(member);
+        m.Options = options;
+        WriteConfig(m);
+    }
+
     /// <summary>SIGKILL, and waits for the process to end.</summary>
     public Task KillAsync(string member) => Get(member).KillAsync();
 
@@ -230,13 +244,21 @@ public sealed partial class MemberGroup : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"admin: \"127.0.0.1:{member.AdminPort}\"")
             .AppendLine("tls: {cert: tls/tls.crt, key: tls/tls.key, ca: tls/ca.crt}")
             .AppendLine("keyFile: group.key")
-            .AppendLine(CultureInfo.InvariantCulture, $"timing: {{rescan: {_options.Rescan}, pull: {_options.Pull}}}")
+            .AppendLine(CultureInfo.InvariantCulture, $"timing: {{rescan: {_options.Rescan}, pull: {_options.Pull}{(member.Options.Timing is { } timing ? ", " + timing : "")}}}")
             .AppendLine("groups:")
             .AppendLine(CultureInfo.InvariantCulture, $"  - name: {_options.Group}")
             .AppendLine("    root: root")
             .AppendLine(CultureInfo.InvariantCulture, $"    auto: {_options.Auto}")
             .AppendLine(CultureInfo.InvariantCulture, $"    peers: {{static: [{string.Join(", ", peers.Select(p => $"\"{p}\""))}]}}");
-        File.WriteAllText(member.ConfigPath, yaml.ToString());
+        if (member.Options.GroupYaml is { } extra)
+        {
+            yaml.AppendLine(extra.TrimEnd());
+        }
+
+        // Written beside and renamed, so a daemon polling the file never reads half of it.
+        var temp = member.ConfigPath + ".tmp";
+        File.WriteAllText(temp, yaml.ToString());
+        File.Move(temp, member.ConfigPath, overwrite: true);
     }
 
     private async Task WaitStartedAsync(GroupMember member)

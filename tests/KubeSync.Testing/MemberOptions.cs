@@ -18,6 +18,15 @@ public sealed record MemberOptions
     /// <summary>A command the member runs under (<c>ip netns exec NS</c>); the process must exec, not fork, so its id stays the member's.</summary>
     public IReadOnlyList<string>? Prefix { get; init; }
 
+    /// <summary>
+    /// YAML added to the member's group entry, indented for it (four spaces), e.g. <c>    actions:</c> with its items:
+    /// actions, rules and other per-member group keys.
+    /// </summary>
+    public string? GroupYaml { get; init; }
+
+    /// <summary>Keys added to the member's <c>timing</c> map, e.g. <c>drain: 5s</c>.</summary>
+    public string? Timing { get; init; }
+
     /// <summary>A member refused by the others: its tree takes no part in <see cref="MemberGroup.WaitConvergedAsync(string[])"/>.</summary>
     public bool Outsider => ForeignKey || ForeignCertificateAuthority;
 }

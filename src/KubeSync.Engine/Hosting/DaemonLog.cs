@@ -18,4 +18,34 @@ internal static partial class DaemonLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused a peer certificate: {Reason}")]
     public static partial void CertificateRejected(ILogger logger, string reason);
+
+    [LoggerMessage(1400, LogLevel.Information, "{Group}: resumed {Count} actions left pending by the last run")]
+    public static partial void ActionsResumed(ILogger logger, string group, int count);
+
+    [LoggerMessage(1401, LogLevel.Error, "{Group}: the action scheduler failed: {Reason}")]
+    public static partial void ActionsFailed(ILogger logger, string group, string reason);
+
+    [LoggerMessage(1402, LogLevel.Information, "stopping: no new local changes; pushing what is owed and running due actions for at most {DrainMs} ms")]
+    public static partial void Draining(ILogger logger, long drainMs);
+
+    [LoggerMessage(1403, LogLevel.Information, "drained in {Ms} ms: nothing owed to connected peers, no action pending")]
+    public static partial void Drained(ILogger logger, long ms);
+
+    [LoggerMessage(1404, LogLevel.Warning, "{Group}: stopping with {Count} paths still owed to {Peer}; they are pushed after the next start")]
+    public static partial void LeftOwed(ILogger logger, string group, string peer, long count);
+
+    [LoggerMessage(1405, LogLevel.Warning, "{Group}: stopping with action {Action} still pending ({Paths} paths); it runs after the next start")]
+    public static partial void LeftPending(ILogger logger, string group, string action, int paths);
+
+    [LoggerMessage(1406, LogLevel.Information, "config reloaded from {File}: {Changes}")]
+    public static partial void Reloaded(ILogger logger, string file, string changes);
+
+    [LoggerMessage(1407, LogLevel.Warning, "config {File}: {Key} changed but needs a restart; the running value stays")]
+    public static partial void NeedsRestart(ILogger logger, string file, string key);
+
+    [LoggerMessage(1408, LogLevel.Error, "config {File} rejected, the running config stays: {Reason}")]
+    public static partial void ReloadRejected(ILogger logger, string file, string reason);
+
+    [LoggerMessage(1409, LogLevel.Debug, "config {File} re-read: nothing that can change without a restart changed")]
+    public static partial void ReloadUnchanged(ILogger logger, string file);
 }

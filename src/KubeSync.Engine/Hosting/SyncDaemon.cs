@@ -19,7 +19,7 @@ namespace KubeSync.Engine.Hosting;
 /// demand), served to and synced with its peers. Startup problems (a bad key, certificate or listen address) are
 /// <see cref="ConfigException"/>s naming the key, thrown before anything runs.
 /// </summary>
-public sealed class SyncDaemon : IAsyncDisposable
+public sealed partial class SyncDaemon : IAsyncDisposable
 {
     private readonly KubeSyncConfig _config;
     private readonly ILogger _log;
@@ -32,17 +32,21 @@ public sealed class SyncDaemon : IAsyncDisposable
     private readonly SemaphoreSlim _scanRequested = new(0, 1);
     private readonly ILoggerFactory _loggers;
     private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
+    private readonly DaemonActions _actions;
+    private readonly TimeProvider _time;
 
-    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+    private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, DaemonActions actions, TimeProvider time, ILoggerFactory loggers)
     {
         _config = config;
         Groups = groups;
         Host = host;
         _loggers = loggers;
+        _time = time;
         _log = loggers.CreateLogger("kubesync");
         Metrics = metrics;
         Liveness = new LivenessRegistry(time);
         metrics.Attach(groups, host);
+        _actions = actions;
     }
 
     /// <summary>The daemon's metrics (served at /metrics).</summary>
@@ -88,8 +92,10 @@ public sealed class SyncDaemon : IAsyncDisposable
 
         var groups = new List<GroupRuntime>();
         var metrics = new KubeSyncMetrics();
+        var actions = new DaemonActions(loggers, time, metrics);
         try
         {
+            actions.Validate(config.Groups);
             foreach (var groupConfig in config.Groups)
             {
                 groups.Add(new GroupRuntime(LocalGroup.Open(config, groupConfig, time), key, tuning, loggers, time, metrics));
@@ -105,10 +111,11 @@ public sealed class SyncDaemon : IAsyncDisposable
                 throw new ConfigException("listen", $"cannot listen on {config.Listen}: {e.Message}");
             }
 
-            return new SyncDaemon(config, groups, peers, metrics, time, loggers);
+            return new SyncDaemon(config, groups, peers, metrics, actions, time, loggers);
         }
         catch
         {
+            actions.Dispose();
             metrics.Dispose();
             foreach (var group in groups)
             {
@@ -120,7 +127,11 @@ public sealed class SyncDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Watches and scans, then serves and syncs until <paramref name="cancellationToken"/>.</summary>
+    /// <summary>
+    /// Watches and scans, then serves and syncs until <paramref name="cancellationToken"/>; then drains (SIGTERM): stops
+    /// taking local changes, pushes what is owed to connected peers and runs due actions for at most
+    /// <c>timing.drain</c>, and returns.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
@@ -131,6 +142,7 @@ public sealed class SyncDaemon : IAsyncDisposable
         finally
         {
             await StopWatchersAsync().ConfigureAwait(false);
+            await DaemonActions.StopAsync(Groups).ConfigureAwait(false);
         }
     }
 
@@ -138,13 +150,25 @@ public sealed class SyncDaemon : IAsyncDisposable
     {
         var rescanHealth = Liveness.Register("rescan", MaxLoopSilence);
         var peersHealth = Liveness.Register("peers", null);
+        var actionsHealth = Liveness.Register("actions", null);
+        var actionsFailed = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _actions.Failed += (group, e) =>
+        {
+            DaemonLog.ActionsFailed(_log, group, e.Message);
+            actionsHealth.Stopped($"failed: group {group}: {e.Message}");
+            actionsFailed.TrySetResult(e);
+        };
         foreach (var group in Groups)
         {
             rescanHealth.Beat();
             RemoveStaleTempFiles(group);
+            await _actions.InstallAsync(group, group.Group.Config, cancellationToken).ConfigureAwait(false);
 
             // Watches land before the initial scan starts, so a change made during it is either scanned or reported.
-            var watcher = new InotifyWatcher(group, _config.Timing.Debounce, _loggers.CreateLogger<InotifyWatcher>());
+            var watcher = new InotifyWatcher(group, _config.Timing.Debounce, _loggers.CreateLogger<InotifyWatcher>())
+            {
+                Overflowed = () => Metrics.RecordWatchOverflow(group.Name),
+            };
             _watchers[group.Name] = watcher;
             watcher.Start();
             var result = await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
@@ -160,21 +184,47 @@ public sealed class SyncDaemon : IAsyncDisposable
             }
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var network = peersHealth.Track(Host.RunAsync(stop.Token), stop.Token);
-        var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, stop.Token), stop.Token);
+        using var localStop = new CancellationTokenSource();
+        using var networkStop = new CancellationTokenSource();
+        var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
+        var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, localStop.Token), localStop.Token);
         var loops = Task.WhenAll(network, rescans);
+
         // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
-        if (await Task.WhenAny(loops, watching).ConfigureAwait(false) == watching && watching.IsFaulted)
+        var stopRequested = Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+        var waitingOn = new List<Task> { loops, watching, stopRequested };
+        while (true)
         {
-            // A watcher that stopped unexpectedly stops the member (STYLE: health reflects the loops; Kubernetes restarts it).
-            await stop.CancelAsync().ConfigureAwait(false);
-            await loops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var first = await Task.WhenAny(waitingOn).ConfigureAwait(false);
+            if (first == stopRequested)
+            {
+                await DrainAsync(rescans, localStop, CancellationToken.None).ConfigureAwait(false);
+                break;
+            }
+
+            if (first == watching && !watching.IsFaulted)
+            {
+                waitingOn.Remove(watching);
+                continue;
+            }
+
+            // A loop or a watcher stopped unexpectedly: the member stops (STYLE: health reflects the loops; Kubernetes restarts it).
+            break;
+        }
+
+        await localStop.CancelAsync().ConfigureAwait(false);
+        await networkStop.CancelAsync().ConfigureAwait(false);
+        await loops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (watching.IsFaulted)
+        {
             await watching.ConfigureAwait(false);
         }
 
-        await loops.ConfigureAwait(false);
+        if (loops.IsFaulted)
+        {
+            await loops.ConfigureAwait(false);
+        }
     }
 
     private async Task StopWatchersAsync()
@@ -384,6 +434,8 @@ public sealed class SyncDaemon : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopWatchersAsync().ConfigureAwait(false);
+        await DaemonActions.StopAsync(Groups).ConfigureAwait(false);
+        _actions.Dispose();
         await Host.DisposeAsync().ConfigureAwait(false);
         foreach (var group in Groups)
         {

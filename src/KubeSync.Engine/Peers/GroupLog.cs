@@ -9,4 +9,7 @@ internal static partial class GroupLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: scan failed: {Reason}")]
     public static partial void ScanFailed(ILogger logger, string group, string reason);
+
+    [LoggerMessage(1104, LogLevel.Warning, "{Group}: {Changed} paths changed; actions see only the first {Kept}")]
+    public static partial void TooManyChangedPaths(ILogger logger, string group, long changed, int kept);
 }

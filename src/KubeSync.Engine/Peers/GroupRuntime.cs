@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 
 using KubeSync.Contracts.Configuration;
+using KubeSync.Engine.Actions;
 using KubeSync.Engine.Applying;
 using KubeSync.Engine.Hosting;
 using KubeSync.Engine.Metrics;
@@ -24,6 +25,7 @@ public sealed class GroupRuntime : IDisposable
     private readonly ILogger _logger;
     private readonly Scanner _scanner;
     private volatile CompletedScan? _lastFullScan;
+    private ActionScheduler? _actions;
 
     public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null, KubeSyncMetrics? metrics = null)
     {
@@ -62,6 +64,9 @@ public sealed class GroupRuntime : IDisposable
 
     public SyncTuning Tuning { get; }
 
+    /// <summary>The group's action scheduler, or null when it has no actions (or outside a daemon).</summary>
+    public ActionScheduler? Actions => Volatile.Read(ref _actions);
+
     public ILoggerFactory Loggers { get; }
 
     public TimeProvider Time { get; }
@@ -98,6 +103,17 @@ public sealed class GroupRuntime : IDisposable
         if (result.Changed > 0)
         {
             NotifyChanged();
+            if (!request.Init)
+            {
+                // Local changes run doLocal / doLocalOnly actions (csync2). Past the cap, the first paths stand for
+                // the rest: an action whose patterns match none of them is not run (logged, so it can be run by hand).
+                if (result.ChangedPathsOverflowed)
+                {
+                    GroupLog.TooManyChangedPaths(_logger, Name, result.Changed, result.ChangedPaths.Count);
+                }
+
+                TriggerActions(result.ChangedPaths, local: true);
+            }
         }
 
         return result;
@@ -121,7 +137,35 @@ public sealed class GroupRuntime : IDisposable
     /// Entries received from a peer are on disk and recorded (called after the commit, once per burst): the other
     /// sessions are woken to relay them.
     /// </summary>
-    public void Applied(IReadOnlyCollection<SyncPath> paths) => NotifyChanged();
+    public void Applied(IReadOnlyCollection<SyncPath> paths)
+    {
+        NotifyChanged();
+        TriggerActions(paths, local: false);
+    }
+
+    /// <summary>Installs <paramref name="scheduler"/> (at start, or a new one on a config reload); returns the previous one for the caller to dispose.</summary>
+    public ActionScheduler? ReplaceActions(ActionScheduler? scheduler) => Interlocked.Exchange(ref _actions, scheduler);
+
+    private void TriggerActions(IReadOnlyCollection<SyncPath> paths, bool local)
+    {
+        if (paths.Count == 0 || Actions is not { } actions)
+        {
+            return;
+        }
+
+        try
+        {
+            actions.Trigger(paths, local);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Replaced by a reload or stopping meanwhile: the new scheduler (if any) is tried once.
+            if (Actions is { } current && current != actions)
+            {
+                current.Trigger(paths, local);
+            }
+        }
+    }
 
     /// <summary>Wakes every session's pusher: the state owes peers something new.</summary>
     public void NotifyChanged()

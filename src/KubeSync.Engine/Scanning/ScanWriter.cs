@@ -79,7 +79,7 @@ internal sealed class ScanWriter
         {
             foreach (var observation in _observations)
             {
-                Count(batch.RecordLocal(observation, markDirty: !_init, _group.Ignore));
+                Count(observation.Path, batch.RecordLocal(observation, markDirty: !_init, _group.Ignore));
             }
 
             foreach (var path in _forget)
@@ -155,18 +155,21 @@ internal sealed class ScanWriter
         }
     }
 
-    private void Count(LocalChange change)
+    private void Count(SyncPath path, LocalChange change)
     {
         switch (change)
         {
             case LocalChange.Created:
                 _result.Created++;
+                _result.AddChanged(path);
                 break;
             case LocalChange.Modified:
                 _result.Modified++;
+                _result.AddChanged(path);
                 break;
             case LocalChange.Deleted:
                 _result.Deleted++;
+                _result.AddChanged(path);
                 break;
             case LocalChange.Refreshed:
                 _result.Refreshed++;

@@ -177,6 +177,7 @@ public sealed partial class InotifyWatcher
         if ((mask & InQOverflow) != 0)
         {
             WatchLog.Overflow(_logger, Group, Interlocked.Increment(ref _overflows));
+            Overflowed?.Invoke();
             _reestablishWanted = true;
             return;
         }

@@ -76,6 +76,9 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     /// <summary>Times the kernel's event queue overflowed (each one costs a full rescan).</summary>
     public long Overflows => Interlocked.Read(ref _overflows);
 
+    /// <summary>Called on the reading thread after each event queue overflow (the daemon counts it in metrics); must be quick.</summary>
+    public Action? Overflowed { get; init; }
+
     /// <summary>Times <c>fs.inotify.max_user_watches</c> (or <c>max_user_instances</c>) was hit.</summary>
     public long WatchLimitHits => Interlocked.Read(ref _watchLimitHits);
 

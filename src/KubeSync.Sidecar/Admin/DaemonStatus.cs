@@ -12,7 +12,12 @@ internal static class DaemonStatus
     public const string Source = "daemon";
 
     public static StatusReport Build(SyncDaemon daemon) =>
-        new(daemon.Config.Node, [.. daemon.Groups.Select(g => Group(g, daemon.Metrics.Snapshot(g.Name)))], Source, []);
+        new(daemon.Config.Node, [.. daemon.Groups.Select(g => Group(g, daemon.Metrics.Snapshot(g.Name)))], Source, [.. daemon.Groups.SelectMany(Actions)]);
+
+    private static IEnumerable<ActionStatus> Actions(GroupRuntime group) =>
+        (group.Actions?.Snapshot() ?? []).Select(a => new ActionStatus(
+            group.Name, a.Name, a.LastOutcome is { } outcome ? Engine.Actions.ActionRunOutcomeLabels.ToLabel(outcome) : null, a.LastRun, a.LastDuration?.TotalSeconds, a.LastMessage,
+            a.PendingPaths, a.Running, a.Attempts, a.GaveUp));
 
     private static GroupStatus Group(GroupRuntime group, GroupSnapshot? snapshot)
     {

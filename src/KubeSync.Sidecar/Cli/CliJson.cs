@@ -44,8 +44,13 @@ internal sealed record PeerStatus(string Node, string? Address, string State, Da
 /// <summary>A group's last full scan in <c>/status</c>.</summary>
 internal sealed record ScanSummary(DateTimeOffset FinishedAt, long Entries, long Changed, long Problems, double Seconds);
 
-/// <summary>An action's last run in <c>/status</c> (filled once the daemon runs actions).</summary>
-internal sealed record ActionStatus(string Group, string Action, string? LastOutcome, DateTimeOffset? LastRun);
+/// <summary>
+/// An action's state in <c>/status</c>: its last run (when it started, outcome, duration in <see cref="Seconds"/>, message)
+/// and the paths waiting for the next run; <see cref="Attempts"/> counts the failed attempts of a batch waiting to be retried.
+/// </summary>
+internal sealed record ActionStatus(
+    string Group, string Action, string? LastOutcome, DateTimeOffset? LastRun, double? Seconds = null, string? Message = null,
+    int PendingPaths = 0, bool Running = false, int Attempts = 0, long GaveUp = 0);
 
 /// <summary>Source-generated JSON for the CLI's script output.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -102,5 +102,27 @@ internal static class StatusCommand
                 output.WriteLine($"  {r.Node.PadRight(nodeWidth)}  {r.Address.PadRight(addressWidth)}  {r.Seen,-10}  {r.TheirSeqSeen,8}  {r.Dirty,6}{(live ? "  " + r.Session : "")}");
             }
         }
+
+        PrintActions(output, report.Actions ?? [], now);
+    }
+
+    private static void PrintActions(TextWriter output, IReadOnlyList<ActionStatus> actions, DateTimeOffset now)
+    {
+        if (actions.Count == 0)
+        {
+            return;
+        }
+
+        output.WriteLine();
+        output.WriteLine("actions");
+        foreach (var a in actions)
+        {
+            var last = a.LastRun is { } run
+                ? $"last run {Format.Age(now - run)} ago, {a.LastOutcome}{(a.Seconds is { } s ? $" in {s:0.###} s" : "")}{(a.Message is { Length: > 0 } m ? $": {m}" : "")}"
+                : "never run";
+            var state = a.Running ? ", running" : "";
+            var pending = a.PendingPaths > 0 ? $", {a.PendingPaths} paths pending{(a.Attempts > 0 ? $" (retry after {a.Attempts} failed attempts)" : "")}" : "";
+            output.WriteLine($"  {a.Group}/{a.Action}\t{last}{state}{pending}");
+        }
     }
 }
