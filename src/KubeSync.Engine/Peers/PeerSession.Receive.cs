@@ -43,6 +43,13 @@ public sealed partial class PeerSession
                     StartIndexSender(request.SinceSeq);
                     break;
                 case IndexBatch index:
+                    if (batch.Durability.Staged > 0)
+                    {
+                        // The index is compared with the state: files still staged must be recorded first, or they
+                        // would be wanted again (and a Want the peer merges into an ack in flight is never answered).
+                        batch.Flush();
+                    }
+
                     await OnIndexBatchAsync(index, batch, ct).ConfigureAwait(false);
                     break;
                 case Want want:
