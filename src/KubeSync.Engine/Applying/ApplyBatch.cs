@@ -19,6 +19,13 @@ public sealed class ApplyBatch : IDisposable
     /// <summary>Directories to sync, by their path, each with one entry inside it to reach it by.</summary>
     private readonly Dictionary<string, SyncPath> _directories = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Parent directories opened during this batch, by path: consecutive entries of one directory walk from the
+    /// root once. Closed when the batch publishes, so no descriptor outlives the burst it served.
+    /// </summary>
+    private readonly Dictionary<string, ConfinedDirectory> _open = new(StringComparer.Ordinal);
+    private readonly List<ConfinedDirectory> _retired = [];
+
     public ApplyBatch(FileApplier applier) => _applier = applier;
 
     /// <summary>Files waiting for <see cref="Publish"/>.</summary>
@@ -44,6 +51,20 @@ public sealed class ApplyBatch : IDisposable
         _files.Add(new Pending(file, stillSafe, published));
     }
 
+    internal ConfinedDirectory? CachedParent(SyncPath entry) => _open.GetValueOrDefault(ParentKey(entry));
+
+    internal void CacheParent(SyncPath entry, ConfinedDirectory directory) => _open[ParentKey(entry)] = directory;
+
+    /// <summary>A directory was removed: it and everything below leave the cache (closed at the publish; a staged file may still use one).</summary>
+    internal void ForgetTree(SyncPath directory)
+    {
+        foreach (var key in _open.Keys.Where(k => k == directory.Value || k.StartsWith(directory.Value + "/", StringComparison.Ordinal)).ToList())
+        {
+            _retired.Add(_open[key]);
+            _open.Remove(key);
+        }
+    }
+
     /// <summary>Notes that the directory holding <paramref name="entry"/> changed and must be synced before the commit.</summary>
     internal void SyncParentLater(SyncPath entry) => _directories.TryAdd(ParentKey(entry), entry);
 
@@ -52,6 +73,7 @@ public sealed class ApplyBatch : IDisposable
     {
         if (IsEmpty)
         {
+            DisposeFiles();
             return;
         }
 
@@ -68,7 +90,7 @@ public sealed class ApplyBatch : IDisposable
                 }
             }
 
-            var open = new Dictionary<string, ConfinedDirectory>(StringComparer.Ordinal);
+            var open = _open;
             for (var i = 0; i < _files.Count; i++)
             {
                 var (file, stillSafe, _) = _files[i];
@@ -120,12 +142,21 @@ public sealed class ApplyBatch : IDisposable
         Clear();
     }
 
+    /// <summary>Drops the staged files (their temp names go, through the still open directories), then closes the directories.</summary>
     private void DisposeFiles()
     {
         foreach (var pending in _files)
         {
             pending.File.Dispose();
         }
+
+        foreach (var directory in _open.Values.Concat(_retired))
+        {
+            directory.Dispose();
+        }
+
+        _open.Clear();
+        _retired.Clear();
     }
 
     private void Clear()

@@ -66,10 +66,11 @@ public sealed class FileApplier
     /// starting writeback without waiting for it. Nothing at the path changes until the staged file is published
     /// (<see cref="ApplyBatch.Publish"/>); a mismatch or an error leaves no temp file behind.
     /// </summary>
-    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)
+    /// <param name="batch">When given, the parent directory comes from (and stays in) the batch's cache of open directories.</param>
+    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null)
     {
-        var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
-        if (dir is null)
+        var parent = OpenParent(path, create: true, batch, out var outcome, out _, out var reason);
+        if (parent.Dir is not { } dir)
         {
             return StageResult.Failed(new ApplyResult(outcome, null, reason));
         }
@@ -78,11 +79,11 @@ public sealed class FileApplier
         var rc = OpenTemp(dir, temp, out var handle);
         if (rc != 0)
         {
-            dir.Dispose();
+            parent.Dispose();
             return StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
         }
 
-        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta);
+        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta, ownsDirectory: parent.Owned);
         try
         {
             byte[] hash;
@@ -129,8 +130,8 @@ public sealed class FileApplier
     /// <summary>Creates a symlink (never following an existing one), replacing what is at the path unless it is a directory.</summary>
     public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta, ApplyBatch? durability = null)
     {
-        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
-        if (dir is null)
+        using var parent = OpenParent(path, create: true, durability, out var outcome, out _, out var reason);
+        if (parent.Dir is not { } dir)
         {
             return new ApplyResult(outcome, null, reason);
         }
@@ -159,8 +160,8 @@ public sealed class FileApplier
     /// <param name="durability">When given, the parent directory is synced when that batch publishes instead of now.</param>
     public ApplyResult CreateDirectory(SyncPath path, FileMetadata meta, ApplyBatch? durability = null)
     {
-        using var dir = ConfinedDirectory.OpenParent(_root, path, create: true, out var outcome, out _, out var reason);
-        if (dir is null)
+        using var parent = OpenParent(path, create: true, durability, out var outcome, out _, out var reason);
+        if (parent.Dir is not { } dir)
         {
             return new ApplyResult(outcome, null, reason);
         }
@@ -192,8 +193,8 @@ public sealed class FileApplier
     /// <summary>Removes what is at the path (a directory only when empty); already gone counts as done.</summary>
     public ApplyResult Delete(SyncPath path, ApplyBatch? durability = null)
     {
-        using var dir = ConfinedDirectory.OpenParent(_root, path, create: false, out var outcome, out var missing, out var reason);
-        if (dir is null)
+        using var parent = OpenParent(path, create: false, durability, out var outcome, out var missing, out var reason);
+        if (parent.Dir is not { } dir)
         {
             return missing ? ApplyResult.Gone() : new ApplyResult(outcome, null, reason);
         }
@@ -212,6 +213,10 @@ public sealed class FileApplier
 
         Writes.Record(path, null);
         rc = dir.Unlink(name, directory: stat.Type == EntryType.Directory);
+        if (rc == 0 && stat.Type == EntryType.Directory)
+        {
+            durability?.ForgetTree(path);
+        }
         if (rc == LibC.ENOTEMPTY)
         {
             return ApplyResult.Failed($"{path}: directory not empty (it holds files the group does not know); left in place");
@@ -294,19 +299,38 @@ public sealed class FileApplier
             }
         }
 
-        // The temp file already has the inode, size and mtime the target will have: recorded before the rename's event.
-        if (dir.Stat(temp, out var staged) == 0)
-        {
-            Writes.Record(path, staged);
-        }
-
-        rc = dir.Rename(temp, name);
+        // The temp file already has the inode, mode, owner, size and mtime the target will have (a rename changes
+        // only the ctime): recorded before the rename's event can be read, and returned as the result.
+        rc = dir.Stat(temp, out var stat);
         if (rc != 0)
         {
-            return ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");
+            return ApplyResult.Failed($"cannot stat the temp file of {path}: {NativeFileSystem.Describe(rc)}");
         }
 
-        return dir.Stat(name, out var stat) == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"{path} vanished right after it was written");
+        Writes.Record(path, stat);
+        rc = dir.Rename(temp, name);
+        return rc == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");
+    }
+
+    /// <summary>The parent of <paramref name="path"/>, from the batch's cache when there is a batch (and then left open).</summary>
+    private ParentLease OpenParent(SyncPath path, bool create, ApplyBatch? batch, out ApplyOutcome outcome, out bool missing, out string? reason)
+    {
+        if (batch?.CachedParent(path) is { } cached)
+        {
+            outcome = ApplyOutcome.Applied;
+            missing = false;
+            reason = null;
+            return new ParentLease(cached, owned: false);
+        }
+
+        var dir = ConfinedDirectory.OpenParent(_root, path, create, out outcome, out missing, out reason);
+        if (dir is not null && batch is not null)
+        {
+            batch.CacheParent(path, dir);
+            return new ParentLease(dir, owned: false);
+        }
+
+        return new ParentLease(dir, owned: true);
     }
 
     private static void SyncNowOrLater(ConfinedDirectory dir, SyncPath path, ApplyBatch? durability)
@@ -318,6 +342,22 @@ public sealed class FileApplier
         else
         {
             durability.SyncParentLater(path);
+        }
+    }
+
+    /// <summary>A parent directory opened for one apply, or lent by a batch's cache (then the batch closes it).</summary>
+    private readonly struct ParentLease(ConfinedDirectory? dir, bool owned) : IDisposable
+    {
+        public ConfinedDirectory? Dir => dir;
+
+        public bool Owned => owned;
+
+        public void Dispose()
+        {
+            if (owned)
+            {
+                dir?.Dispose();
+            }
         }
     }
 

@@ -10,8 +10,9 @@ namespace KubeSync.Engine.Applying;
 /// </summary>
 public sealed class StagedFile : IDisposable
 {
-    internal StagedFile(SyncPath path, ConfinedDirectory directory, byte[] name, byte[] temp, SafeFileHandle handle, FileMetadata meta)
+    internal StagedFile(SyncPath path, ConfinedDirectory directory, byte[] name, byte[] temp, SafeFileHandle handle, FileMetadata meta, bool ownsDirectory = true)
     {
+        _ownsDirectory = ownsDirectory;
         Path = path;
         Directory = directory;
         Name = name;
@@ -19,6 +20,8 @@ public sealed class StagedFile : IDisposable
         Handle = handle;
         Meta = meta;
     }
+
+    private readonly bool _ownsDirectory;
 
     public SyncPath Path { get; }
 
@@ -44,6 +47,9 @@ public sealed class StagedFile : IDisposable
         }
 
         Handle.Dispose();
-        Directory.Dispose();
+        if (_ownsDirectory)
+        {
+            Directory.Dispose();
+        }
     }
 }

@@ -24,10 +24,10 @@ public sealed class ApplyBatchTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<StagedFile> Stage(string path, string content)
+    private async Task<StagedFile> Stage(string path, string content, ApplyBatch? cache = null)
     {
         var staged = await _applier.StageFileAsync(SyncPath.Parse(path), Meta, SHA256.HashData(Encoding.UTF8.GetBytes(content)),
-            (s, ct) => s.WriteAsync(Encoding.UTF8.GetBytes(content), ct).AsTask(), CancellationToken.None);
+            (s, ct) => s.WriteAsync(Encoding.UTF8.GetBytes(content), ct).AsTask(), CancellationToken.None, cache);
         Assert.Null(staged.Failure);
         return staged.File!;
     }
@@ -129,5 +129,28 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.False(batch.IsEmpty);
         batch.Publish();
         Assert.True(batch.IsEmpty);
+    }
+
+    [Fact]
+    public async Task CachedDirectories_RemovedAndRecreatedInOneBatch_NewFileLandsInTheNewDirectory()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var dirMeta = Meta with { Mode = 0x1ED };
+        _applier.CreateDirectory(SyncPath.Parse("x"), dirMeta, batch);
+        batch.Add(await Stage("x/one.conf", "one", batch), () => true, _ => { });
+        batch.Add(await Stage("x/two.conf", "two", batch), () => true, _ => { });
+        batch.Publish();
+
+        Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("x/one.conf"), batch).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("x/two.conf"), batch).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("x"), batch).Outcome);
+        Assert.Equal(ApplyOutcome.Applied, _applier.CreateDirectory(SyncPath.Parse("x"), dirMeta, batch).Outcome);
+        ApplyResult? result = null;
+        batch.Add(await Stage("x/three.conf", "three", batch), () => true, r => result = r);
+        batch.Publish();
+
+        Assert.Equal(ApplyOutcome.Applied, result!.Outcome);
+        Assert.Equal("three", Read("x/three.conf"));
+        Assert.Equal(["three.conf"], Directory.GetFiles(Path.Combine(_root, "x")).Select(Path.GetFileName));
     }
 }
