@@ -109,12 +109,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
         }
 
         _after.Clear();
-        if (_applied.Count > 0)
-        {
-            SyncPath[] applied = [.. _applied];
-            _applied.Clear();
-            group.Applied(applied);
-        }
+        ReportApplied();
     }
 
     /// <summary>Publishes and commits what was received (it is whole and verified) without sending the replies: the connection is gone.</summary>
@@ -133,12 +128,17 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
             _replies.Clear();
             _after.Clear();
             Commit();
-            if (_applied.Count > 0)
-            {
-                SyncPath[] applied = [.. _applied];
-                _applied.Clear();
-                group.Applied(applied);
-            }
+            ReportApplied();
+        }
+    }
+
+    private void ReportApplied()
+    {
+        if (_applied.Count > 0)
+        {
+            SyncPath[] applied = [.. _applied];
+            _applied.Clear();
+            group.Applied(applied);
         }
     }
 
