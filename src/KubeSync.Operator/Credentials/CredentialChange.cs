@@ -16,4 +16,7 @@ public enum CredentialChange
 
     /// <summary>The successor CA now signs a new member certificate; the old CA stays trusted until it expires.</summary>
     CaRotated,
+
+    /// <summary>An expired CA left the trust bundle.</summary>
+    ExpiredCaDropped,
 }

@@ -62,6 +62,11 @@ public static class GroupCredentials
             change = CredentialChange.CertificateRenewed;
         }
 
+        if (change == CredentialChange.Unchanged && trusted.Count < state.Trusted.Count)
+        {
+            change = CredentialChange.ExpiredCaDropped;
+        }
+
         if (change == CredentialChange.Unchanged)
         {
             return new CredentialPlan(existing, change, member.NotAfter.ToUniversalTime());

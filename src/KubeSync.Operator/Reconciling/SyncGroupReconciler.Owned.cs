@@ -107,6 +107,7 @@ public sealed partial class SyncGroupReconciler
         CredentialChange.CertificateRenewed => $"new member certificate from the same CA, valid until {plan.CertificateNotAfter:u}; members restart one by one to load it",
         CredentialChange.CaRotationStarted => "made a successor CA and trust it next to the current one; it signs once every member trusts it",
         CredentialChange.CaRotated => "the successor CA now signs the member certificate; the previous CA stays trusted until it expires",
+        CredentialChange.ExpiredCaDropped => "an expired CA left the trust bundle",
         _ => "",
     };
 }
