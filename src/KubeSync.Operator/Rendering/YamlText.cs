@@ -105,6 +105,7 @@ public static partial class YamlText
             {
                 '"' => quoted.Append("\\\""),
                 '\\' => quoted.Append("\\\\"),
+                '\n' => quoted.Append("\\n"),
                 < ' ' => quoted.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"),
                 _ => quoted.Append(c),
             };
