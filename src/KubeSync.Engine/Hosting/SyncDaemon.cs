@@ -408,7 +408,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             throw new ConfigException("tls", "is required unless insecure: true (make a CA and member certificates with kubesync cert DIR)");
         }
 
-        System.Security.Cryptography.X509Certificates.X509Certificate2 member, ca;
+        System.Security.Cryptography.X509Certificates.X509Certificate2 member;
+        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> ca;
         try
         {
             member = await CertificateFiles.LoadAsync(tls.Cert, tls.Key, ct).ConfigureAwait(false);
@@ -420,7 +421,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
 
         try
         {
-            ca = await CertificateFiles.LoadCertificateAsync(tls.Ca, ct).ConfigureAwait(false);
+            ca = await CertificateFiles.LoadCertificatesAsync(tls.Ca, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {

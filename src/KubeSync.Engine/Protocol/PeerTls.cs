@@ -38,7 +38,11 @@ public sealed class PeerTls
     /// Mutual TLS 1.3 with <paramref name="memberCertificate"/> (with its private key) against <paramref name="groupCa"/>.
     /// <paramref name="onRejected"/> receives the reason when a peer's certificate is refused (for the log).
     /// </summary>
-    public static PeerTls MutualTls(X509Certificate2 memberCertificate, X509Certificate2 groupCa, TimeProvider timeProvider, Action<string>? onRejected = null)
+    public static PeerTls MutualTls(X509Certificate2 memberCertificate, X509Certificate2 groupCa, TimeProvider timeProvider, Action<string>? onRejected = null) =>
+        MutualTls(memberCertificate, [groupCa], timeProvider, onRejected);
+
+    /// <summary>Mutual TLS as above, trusting each of <paramref name="groupCas"/> (both sides of a group CA rotation).</summary>
+    public static PeerTls MutualTls(X509Certificate2 memberCertificate, IReadOnlyList<X509Certificate2> groupCas, TimeProvider timeProvider, Action<string>? onRejected = null)
     {
         ArgumentNullException.ThrowIfNull(memberCertificate);
         if (!memberCertificate.HasPrivateKey)
@@ -48,7 +52,7 @@ public sealed class PeerTls
 
         // offline: the chain is never downloaded; peers validate against the group CA they already hold.
         var context = SslStreamCertificateContext.Create(memberCertificate, additionalCertificates: null, offline: true);
-        var validator = new MemberCertificateValidator(groupCa, timeProvider);
+        var validator = new MemberCertificateValidator(groupCas, timeProvider);
         return new PeerTls(context, validator.CreateCallback(onRejected));
     }
 

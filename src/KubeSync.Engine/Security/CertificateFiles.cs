@@ -62,4 +62,12 @@ public static class CertificateFiles
     /// <summary>Loads a certificate without key (the group CA to trust) from a PEM file.</summary>
     public static async Task<X509Certificate2> LoadCertificateAsync(string certificatePath, CancellationToken cancellationToken) =>
         ImportCertificatePem(await File.ReadAllTextAsync(certificatePath, cancellationToken));
+
+    /// <summary>Every certificate in a PEM file (a trust bundle: the group CA, or two during a CA rotation). Throws when it holds none.</summary>
+    public static async Task<IReadOnlyList<X509Certificate2>> LoadCertificatesAsync(string certificatePath, CancellationToken cancellationToken)
+    {
+        var bundle = new X509Certificate2Collection();
+        bundle.ImportFromPem(await File.ReadAllTextAsync(certificatePath, cancellationToken));
+        return bundle.Count > 0 ? [.. bundle] : throw new CryptographicException($"{certificatePath} holds no PEM certificate");
+    }
 }

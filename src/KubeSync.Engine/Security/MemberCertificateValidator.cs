@@ -15,16 +15,31 @@ namespace KubeSync.Engine.Security;
 /// </remarks>
 public sealed class MemberCertificateValidator
 {
-    private readonly X509Certificate2 _groupCa;
+    private readonly IReadOnlyList<X509Certificate2> _groupCas;
     private readonly TimeProvider _timeProvider;
 
     /// <param name="groupCa">The group CA certificate (its private key is not needed).</param>
     /// <param name="timeProvider">The clock validity is checked against.</param>
     public MemberCertificateValidator(X509Certificate2 groupCa, TimeProvider timeProvider)
+        : this([groupCa ?? throw new ArgumentNullException(nameof(groupCa))], timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(groupCa);
+    }
+
+    /// <param name="groupCas">
+    /// The group CAs to trust: one, or two while the operator rotates the group CA (the old one and its successor,
+    /// from the one <c>ca.crt</c>), so that members on either side of the rotation keep accepting each other.
+    /// </param>
+    /// <param name="timeProvider">The clock validity is checked against.</param>
+    public MemberCertificateValidator(IReadOnlyList<X509Certificate2> groupCas, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(groupCas);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _groupCa = groupCa;
+        if (groupCas.Count == 0)
+        {
+            throw new ArgumentException("at least one group CA is needed", nameof(groupCas));
+        }
+
+        _groupCas = groupCas;
         _timeProvider = timeProvider;
     }
 
@@ -37,10 +52,29 @@ public sealed class MemberCertificateValidator
             return MemberCertificateVerdict.Invalid($"'{certificate.Subject}' is a CA certificate, not a member certificate");
         }
 
+        // One chain per CA: during a rotation both CAs carry the same subject, and a builder given both may pick the
+        // wrong issuer by name and fail.
+        MemberCertificateVerdict? first = null;
+        foreach (var ca in _groupCas)
+        {
+            var verdict = ValidateAgainst(certificate, ca);
+            if (verdict.IsValid)
+            {
+                return verdict;
+            }
+
+            first ??= verdict;
+        }
+
+        return first!;
+    }
+
+    private MemberCertificateVerdict ValidateAgainst(X509Certificate2 certificate, X509Certificate2 groupCa)
+    {
         using var chain = new X509Chain();
         var policy = chain.ChainPolicy;
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.Add(_groupCa);
+        policy.CustomTrustStore.Add(groupCa);
         policy.RevocationMode = X509RevocationMode.NoCheck;
         policy.DisableCertificateDownloads = true;
         policy.VerificationTime = _timeProvider.GetUtcNow().UtcDateTime;
@@ -55,7 +89,7 @@ public sealed class MemberCertificateValidator
         }
 
         var elements = chain.ChainElements;
-        if (elements.Count != 2 || !elements[1].Certificate.RawDataMemory.Span.SequenceEqual(_groupCa.RawDataMemory.Span))
+        if (elements.Count != 2 || !elements[1].Certificate.RawDataMemory.Span.SequenceEqual(groupCa.RawDataMemory.Span))
         {
             return MemberCertificateVerdict.Invalid($"'{certificate.Subject}' is not issued directly by the group CA");
         }
