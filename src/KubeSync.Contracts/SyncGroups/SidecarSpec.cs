@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+
+using KubeSync.Contracts.Schema;
+
+namespace KubeSync.Contracts.SyncGroups;
+
+/// <summary><c>spec.sidecar</c>: the kubesync container the operator adds to each pod.</summary>
+[SchemaRule("self.port != self.adminPort", "sidecar.port and sidecar.adminPort must differ")]
+public sealed class SidecarSpec
+{
+    /// <summary>Image of the kubesync sidecar; default: the image the operator was installed with.</summary>
+    [SchemaLength(1, 512)]
+    public string? Image { get; init; }
+
+    /// <summary>Image pull policy of the sidecar.</summary>
+    [SchemaEnum("Always", "IfNotPresent", "Never")]
+    public string? ImagePullPolicy { get; init; }
+
+    /// <summary>Resource requests and limits of the sidecar container (a Kubernetes ResourceRequirements).</summary>
+    [SchemaOpaque]
+    public JsonObject? Resources { get; init; }
+
+    /// <summary>Port of the peer protocol (TLS), on the pod IP.</summary>
+    [SchemaRange(1, 65535)]
+    public int Port { get; init; } = 30865;
+
+    /// <summary>Port of the admin endpoint (/metrics, /healthz, /readyz, /status), on the pod IP.</summary>
+    [SchemaRange(1, 65535)]
+    public int AdminPort { get; init; } = 9465;
+}

@@ -1,0 +1,22 @@
+using KubeSync.Kubernetes.Resources;
+
+namespace KubeSync.Contracts.SyncGroups;
+
+/// <summary>
+/// A <c>kubesync.io/v1alpha1</c> SyncGroup: one directory kept identical across the pods of a workload. The operator
+/// adds the kubesync sidecar to the workload's pod template and reports each member in <see cref="Status"/>.
+/// </summary>
+public sealed class SyncGroup : KubeObject
+{
+    /// <summary>The API version of this kind.</summary>
+    public const string Version = "kubesync.io/v1alpha1";
+
+    /// <summary>The kind's name.</summary>
+    public const string KindName = "SyncGroup";
+
+    /// <summary>What the user asks for.</summary>
+    public SyncGroupSpec? Spec { get; set; }
+
+    /// <summary>What the operator observed.</summary>
+    public SyncGroupStatus? Status { get; set; }
+}

@@ -1,0 +1,66 @@
+using KubeSync.Contracts.Configuration;
+using KubeSync.Contracts.Schema;
+
+namespace KubeSync.Contracts.SyncGroups;
+
+/// <summary>
+/// <c>spec</c>: which pods are members, which of their directories is kept identical, and what runs when it changes.
+/// </summary>
+[SchemaRule("has(self.workloadRef) != has(self.selector)", "set exactly one of workloadRef and selector")]
+public sealed class SyncGroupSpec
+{
+    /// <summary>The workload whose pods are the members.</summary>
+    public WorkloadReference? WorkloadRef { get; init; }
+
+    /// <summary>Instead of workloadRef: every workload in the namespace with these labels.</summary>
+    public WorkloadSelector? Selector { get; init; }
+
+    /// <summary>Name of the volume in the pod template that holds the directory to keep identical.</summary>
+    [SchemaPattern("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    public required string Volume { get; init; }
+
+    /// <summary>Where the sidecar mounts that volume; this directory is kept identical. Not / and not under /etc/kubesync.</summary>
+    [SchemaPattern(SchemaPatterns.AbsolutePath)]
+    [SchemaLength(2, 4096)]
+    [SchemaRule("self != '/' && !self.startsWith('/etc/kubesync')", "mountPath must not be / or under /etc/kubesync (the sidecar's own files)")]
+    public required string MountPath { get; init; }
+
+    /// <summary>Patterns of what to sync (docs/rules.md).</summary>
+    [SchemaLength(-1, 256)]
+    public IReadOnlyList<string> Include { get; init; } = ["/"];
+
+    /// <summary>Patterns of what not to sync, evaluated after the includes.</summary>
+    [SchemaLength(-1, 256)]
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Conflict policy: how concurrent changes to one file are resolved (none keeps both and reports).</summary>
+    public ConflictPolicy Auto { get; init; } = ConflictPolicy.None;
+
+    /// <summary>Role of every member: send-receive, or receive-only (takes changes, never sends its own).</summary>
+    public MemberRole Role { get; init; } = MemberRole.SendReceive;
+
+    /// <summary>Metadata not synced: any of uid, gid, mode.</summary>
+    [SchemaEnum("uid", "gid", "mode")]
+    [SchemaLength(-1, 3)]
+    public IReadOnlyList<string> Ignore { get; init; } = [];
+
+    /// <summary>Actions run after matching files land.</summary>
+    [SchemaListMap("name")]
+    [SchemaLength(-1, 16)]
+    public IReadOnlyList<SyncGroupAction> Actions { get; init; } = [];
+
+    /// <summary>Keep old versions of replaced files.</summary>
+    public SyncGroupBackup? Backup { get; init; }
+
+    /// <summary>The sidecar's timings.</summary>
+    public SyncGroupTiming? Timing { get; init; }
+
+    /// <summary>The sidecar container.</summary>
+    public SidecarSpec Sidecar { get; init; } = new();
+
+    /// <summary>
+    /// Run the sidecar as a native sidecar (an init container with restartPolicy Always, started before the app and
+    /// ready only once the directory is complete). Default: true on clusters at 1.29 or later.
+    /// </summary>
+    public bool? Native { get; init; }
+}
