@@ -75,6 +75,7 @@ public sealed class ChartRenderingTests
         Assert.Equal("kubesync-system", env["KUBESYNC_LEASE_NAMESPACE"]);
         Assert.Equal("0.0.0.0:9466", env["KUBESYNC_ADMIN"]);
         Assert.Equal("true", env["KUBESYNC_PODEXEC_ENABLED"]);
+        Assert.Equal("cluster.local", env["KUBESYNC_CLUSTER_DOMAIN"]);
         Assert.Contains("POD_NAME", env.Keys);
         Assert.Contains("POD_NAMESPACE", env.Keys);
     }
@@ -133,6 +134,8 @@ public sealed class ChartRenderingTests
         Assert.Equal("30s", (string?)with.Single("ServiceMonitor")["spec"]!["endpoints"]![0]!["interval"]);
         Assert.Equal("kubesync-admin", (string?)with.Single("PodMonitor")["spec"]!["podMetricsEndpoints"]![0]!["port"]);
         Assert.True((bool?)with.Single("PodMonitor")["spec"]!["namespaceSelector"]!["any"]);
+        // The operator labels member pods with kubesync.io/group (SyncGroupLabels.Group).
+        Assert.Equal("kubesync.io/group", (string?)with.Single("PodMonitor")["spec"]!["selector"]!["matchExpressions"]![0]!["key"]);
     }
 
     [RenderFact]
