@@ -7,9 +7,9 @@ public sealed class HttpAction
 {
     /// <summary>Absolute http or https URL, typically on localhost (the app in the same pod).</summary>
     [SchemaPattern("^https?://")]
-    public required string Url { get; init; }
+    public required string Url { get; set; }
 
     /// <summary>HTTP method.</summary>
     [SchemaEnum("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")]
-    public string Method { get; init; } = "POST";
+    public string Method { get; set; } = "POST";
 }

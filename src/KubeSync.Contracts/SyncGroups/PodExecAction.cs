@@ -10,9 +10,9 @@ public sealed class PodExecAction
 {
     /// <summary>The container to run the command in; it must exist in the pod template.</summary>
     [SchemaLength(1, 63)]
-    public required string Container { get; init; }
+    public required string Container { get; set; }
 
     /// <summary>argv of the command; an argument that is exactly <c>%%</c> becomes the changed paths.</summary>
     [SchemaLength(1, 64)]
-    public required IReadOnlyList<string> Command { get; init; }
+    public required IReadOnlyList<string> Command { get; set; }
 }

@@ -10,21 +10,21 @@ public sealed class SidecarSpec
 {
     /// <summary>Image of the kubesync sidecar; default: the image the operator was installed with.</summary>
     [SchemaLength(1, 512)]
-    public string? Image { get; init; }
+    public string? Image { get; set; }
 
     /// <summary>Image pull policy of the sidecar.</summary>
     [SchemaEnum("Always", "IfNotPresent", "Never")]
-    public string? ImagePullPolicy { get; init; }
+    public string? ImagePullPolicy { get; set; }
 
     /// <summary>Resource requests and limits of the sidecar container (a Kubernetes ResourceRequirements).</summary>
     [SchemaOpaque]
-    public JsonObject? Resources { get; init; }
+    public JsonObject? Resources { get; set; }
 
     /// <summary>Port of the peer protocol (TLS), on the pod IP.</summary>
     [SchemaRange(1, 65535)]
-    public int Port { get; init; } = 30865;
+    public int Port { get; set; } = 30865;
 
     /// <summary>Port of the admin endpoint (/metrics, /healthz, /readyz, /status), on the pod IP.</summary>
     [SchemaRange(1, 65535)]
-    public int AdminPort { get; init; } = 9465;
+    public int AdminPort { get; set; } = 9465;
 }

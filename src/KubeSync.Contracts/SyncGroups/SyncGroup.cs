@@ -1,3 +1,4 @@
+using KubeSync.Contracts.Schema;
 using KubeSync.Kubernetes.Resources;
 
 namespace KubeSync.Contracts.SyncGroups;
@@ -6,6 +7,9 @@ namespace KubeSync.Contracts.SyncGroups;
 /// A <c>kubesync.io/v1alpha1</c> SyncGroup: one directory kept identical across the pods of a workload. The operator
 /// adds the kubesync sidecar to the workload's pod template and reports each member in <see cref="Status"/>.
 /// </summary>
+[SchemaRule(
+    "self.metadata.name.size() <= 54 && self.metadata.name.matches('^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')",
+    "the SyncGroup's name must be lowercase letters, digits and '-', at most 54 characters (it names the sync group and the objects made for it)")]
 public sealed class SyncGroup : KubeObject
 {
     /// <summary>The API version of this kind.</summary>

@@ -13,36 +13,36 @@ public sealed class SyncGroupAction
 {
     /// <summary>Unique within the SyncGroup: lowercase letters, digits and '-'.</summary>
     [SchemaPattern("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    public required string Name { get; init; }
+    public required string Name { get; set; }
 
     /// <summary>Which changed paths trigger the action (the syntax of include/exclude).</summary>
     [SchemaLength(1, 64)]
-    public IReadOnlyList<string> Patterns { get; init; } = ["*"];
+    public IReadOnlyList<string> Patterns { get; set; } = ["*"];
 
     /// <summary>argv of a command run in the sidecar container, in the synced directory; <c>%%</c> becomes the changed paths.</summary>
     [SchemaLength(1, 64)]
-    public IReadOnlyList<string>? Exec { get; init; }
+    public IReadOnlyList<string>? Exec { get; set; }
 
     /// <summary>A signal to a process of the app container.</summary>
-    public SignalAction? Signal { get; init; }
+    public SignalAction? Signal { get; set; }
 
     /// <summary>A command in another container of the pod, through the Kubernetes exec API.</summary>
-    public PodExecAction? PodExec { get; init; }
+    public PodExecAction? PodExec { get; set; }
 
     /// <summary>An HTTP request to the app.</summary>
-    public HttpAction? Http { get; init; }
+    public HttpAction? Http { get; set; }
 
     /// <summary>How long a run may take (100ms to 1h).</summary>
     [SchemaPattern(SchemaPatterns.Duration)]
-    public string Timeout { get; init; } = "30s";
+    public string Timeout { get; set; } = "30s";
 
     /// <summary>Quiet time after a batch before the action runs.</summary>
     [SchemaPattern(SchemaPatterns.Duration)]
-    public string Delay { get; init; } = "500ms";
+    public string Delay { get; set; } = "500ms";
 
     /// <summary>Also run for changes made on this member, not only for those received from peers.</summary>
-    public bool DoLocal { get; init; }
+    public bool DoLocal { get; set; }
 
     /// <summary>Run only for changes made on this member.</summary>
-    public bool DoLocalOnly { get; init; }
+    public bool DoLocalOnly { get; set; }
 }

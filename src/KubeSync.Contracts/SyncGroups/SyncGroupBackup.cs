@@ -10,5 +10,5 @@ public sealed class SyncGroupBackup
 {
     /// <summary>How many old versions of each file are kept.</summary>
     [SchemaRange(1, 100)]
-    public int Generations { get; init; } = 3;
+    public int Generations { get; set; } = 3;
 }

@@ -8,22 +8,22 @@ namespace KubeSync.Contracts.SyncGroups;
 public sealed class SyncGroupCondition
 {
     /// <summary>Ready, Synced, Conflicts or Degraded (<see cref="SyncGroupConditionTypes"/>).</summary>
-    public required string Type { get; init; }
+    public required string Type { get; set; }
 
     /// <summary>True, False or Unknown.</summary>
     [SchemaEnum("True", "False", "Unknown")]
-    public required string Status { get; init; }
+    public required string Status { get; set; }
 
     /// <summary>One CamelCase word for programs.</summary>
-    public required string Reason { get; init; }
+    public required string Reason { get; set; }
 
     /// <summary>What happened, for people; for Degraded, what to fix.</summary>
-    public string? Message { get; init; }
+    public string? Message { get; set; }
 
     /// <summary>The spec generation this condition was computed from.</summary>
-    public long? ObservedGeneration { get; init; }
+    public long? ObservedGeneration { get; set; }
 
     /// <summary>When the status last changed.</summary>
     [JsonConverter(typeof(ConditionTimeConverter))]
-    public DateTimeOffset? LastTransitionTime { get; init; }
+    public DateTimeOffset? LastTransitionTime { get; set; }
 }

@@ -6,9 +6,9 @@ namespace KubeSync.Contracts.SyncGroups;
 public sealed class WorkloadReference
 {
     /// <summary>Kind of the workload: Deployment, StatefulSet or DaemonSet.</summary>
-    public required WorkloadKind Kind { get; init; }
+    public required WorkloadKind Kind { get; set; }
 
     /// <summary>Name of the workload, in the SyncGroup's namespace.</summary>
     [SchemaLength(1, 253)]
-    public required string Name { get; init; }
+    public required string Name { get; set; }
 }

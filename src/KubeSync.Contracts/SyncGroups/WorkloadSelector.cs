@@ -10,5 +10,5 @@ public sealed class WorkloadSelector
 {
     /// <summary>Labels a workload must carry (all of them, with these values) to be a member.</summary>
     [SchemaLength(1, 32)]
-    public required IReadOnlyDictionary<string, string> MatchLabels { get; init; }
+    public required IReadOnlyDictionary<string, string> MatchLabels { get; set; }
 }

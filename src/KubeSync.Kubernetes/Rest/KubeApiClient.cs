@@ -78,6 +78,17 @@ public sealed class KubeApiClient : IDisposable
     public ResourceClient<T> Resource<T>(ResourceType<T> type)
         where T : KubeObject => new(this, type);
 
+    /// <summary>The server's <c>/version</c>.</summary>
+    public async Task<ServerVersion> GetServerVersionAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, UriFor("/version"));
+        using var response = await SendAsync(request, streaming: false, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return JsonSerializer.Deserialize(body, KubeJsonContext.Default.JsonObject) is { } document
+            ? ServerVersion.Parse(document)
+            : throw new FormatException("/version: the answer is not a JSON object");
+    }
+
     /// <summary>The absolute URI of an API path, keeping any path prefix of the server URL.</summary>
     public Uri UriFor(string pathAndQuery) => new(Server.AbsoluteUri.TrimEnd('/') + pathAndQuery);
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 
+using KubeSync.Contracts.Schema;
 using KubeSync.Contracts.SyncGroups;
+using KubeSync.Operator.Rendering;
 
 namespace KubeSync.Operator.Tests.Crd;
 
@@ -32,6 +34,7 @@ internal static class CrdGenerator
             },
         };
 
+        CrdSchemaBuilder.AddRules(root, typeof(SyncGroup).GetCustomAttributes(typeof(SchemaRuleAttribute), false).Cast<SchemaRuleAttribute>());
         return new JsonObject
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",

@@ -179,7 +179,7 @@ internal sealed class CrdSchemaBuilder(XmlDocs docs)
         _ => null,
     };
 
-    private static void AddRules(JsonObject schema, IEnumerable<SchemaRuleAttribute> rules)
+    public static void AddRules(JsonObject schema, IEnumerable<SchemaRuleAttribute> rules)
     {
         var list = new JsonArray([.. rules.Select(r => (JsonNode)new JsonObject { ["rule"] = r.Rule, ["message"] = r.Message })]);
         if (list.Count > 0)

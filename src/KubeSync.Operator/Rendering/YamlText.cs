@@ -4,13 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace KubeSync.Operator.Tests.Crd;
+namespace KubeSync.Operator.Rendering;
 
 /// <summary>
 /// Writes a JSON tree as block-style YAML the way people write Kubernetes manifests: two-space indents, list items
 /// at their key's indent, strings plain where YAML reads them back as the same string and double-quoted otherwise.
 /// </summary>
-internal static partial class YamlText
+public static partial class YamlText
 {
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {

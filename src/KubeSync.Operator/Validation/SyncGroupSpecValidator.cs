@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+
+using KubeSync.Contracts.SyncGroups;
+using KubeSync.Operator.Rendering;
+using KubeSync.Operator.Workloads;
+
+namespace KubeSync.Operator.Validation;
+
+/// <summary>
+/// Checks a SyncGroup before anything is written. <see cref="ValidateSpec"/> repeats the CRD's CEL rules by hand (with
+/// the same messages), for API servers that do not evaluate them and for objects stored before a rule existed;
+/// <see cref="ValidateAgainst"/> checks the spec against a workload. Each problem says what to fix.
+/// </summary>
+public static partial class SyncGroupSpecValidator
+{
+    public static IReadOnlyList<string> ValidateSpec(SyncGroup group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var problems = new List<string>();
+        var name = group.Metadata.Name ?? "";
+        if (!GroupName().IsMatch(name) || name.Length > ObjectNames.MaxGroupName)
+        {
+            problems.Add($"the SyncGroup's name must be lowercase letters, digits and '-', at most {ObjectNames.MaxGroupName} characters (it names the sync group and the objects made for it)");
+        }
+
+        if (group.Spec is not { } spec)
+        {
+            problems.Add("spec is missing");
+            return problems;
+        }
+
+        if ((spec.WorkloadRef is null) == (spec.Selector is null))
+        {
+            problems.Add("set exactly one of workloadRef and selector");
+        }
+
+        if (spec.MountPath is null || spec.MountPath == "/" || !spec.MountPath.StartsWith('/') || spec.MountPath.StartsWith("/etc/kubesync", StringComparison.Ordinal))
+        {
+            problems.Add("mountPath must not be / or under /etc/kubesync (the sidecar's own files)");
+        }
+
+        if (spec.Sidecar.Port == spec.Sidecar.AdminPort)
+        {
+            problems.Add("sidecar.port and sidecar.adminPort must differ");
+        }
+
+        foreach (var action in spec.Actions)
+        {
+            var runners = (action.Exec is null ? 0 : 1) + (action.Signal is null ? 0 : 1) + (action.PodExec is null ? 0 : 1) + (action.Http is null ? 0 : 1);
+            if (runners != 1)
+            {
+                problems.Add($"actions[{action.Name}]: set exactly one runner: exec, signal, podExec or http");
+            }
+
+            if (action.Signal is { } signal && (signal.Process is null) == (signal.PidFile is null))
+            {
+                problems.Add($"actions[{action.Name}]: signal: set exactly one of process and pidFile");
+            }
+        }
+
+        foreach (var duplicate in spec.Actions.GroupBy(a => a.Name).Where(g => g.Count() > 1))
+        {
+            problems.Add($"actions: the name '{duplicate.Key}' is used twice");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Problems of running <paramref name="group"/> in <paramref name="workload"/>'s pods.</summary>
+    public static IReadOnlyList<string> ValidateAgainst(SyncGroup group, Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(workload);
+        var spec = group.Spec!;
+        var problems = new List<string>();
+        var volumes = workload.VolumeNames.ToList();
+        if (!volumes.Contains(spec.Volume))
+        {
+            problems.Add($"{workload.Display} has no volume '{spec.Volume}' (it has: {List(volumes)}); set spec.volume to one of them or add the volume to the pod template");
+        }
+
+        var containers = workload.ContainerNames.ToList();
+        foreach (var action in spec.Actions)
+        {
+            var container = action.PodExec?.Container ?? action.Signal?.Container;
+            if (container is not null && !containers.Contains(container))
+            {
+                problems.Add($"actions[{action.Name}] names container '{container}', which {workload.Display} does not have (it has: {List(containers)})");
+            }
+        }
+
+        if (workload.SyncedBy is { } other && other != group.Metadata.Name)
+        {
+            problems.Add($"{workload.Display} already carries the sidecar of SyncGroup {other}; a workload can be in one SyncGroup only");
+        }
+
+        return problems;
+    }
+
+    private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")]
+    private static partial Regex GroupName();
+}
