@@ -17,12 +17,13 @@ log "loading the images into the nodes"
 kind load docker-image --name "${E2E_CLUSTER}" "${E2E_OPERATOR_IMAGE}" "${E2E_SIDECAR_IMAGE}"
 
 log "installing the chart"
-# pullPolicy Never: the images exist only inside the kind nodes.
+# The images exist only inside the kind nodes: Never for the operator; the sidecar's tag is not "latest", so the
+# kubelet's default (IfNotPresent) uses the loaded image.
 helm upgrade --install kubesync "${E2E_ROOT}/charts/kubesync" \
   --kube-context "kind-${E2E_CLUSTER}" \
   --namespace "${E2E_OPERATOR_NS}" --create-namespace \
   --set image.tag="${E2E_TAG}" --set image.pullPolicy=Never \
-  --set sidecar.image.tag="${E2E_TAG}" --set sidecar.image.pullPolicy=Never \
+  --set sidecar.image.tag="${E2E_TAG}" \
   --wait --timeout 5m
 k -n "${E2E_OPERATOR_NS}" rollout status deploy/kubesync --timeout=120s
 k get crd syncgroups.kubesync.io >/dev/null

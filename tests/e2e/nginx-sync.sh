@@ -53,7 +53,7 @@ settled() {
   [ "$(k -n "${E2E_NS}" get syncgroup web-conf -o jsonpath='{.status.dirty}/{.status.conflicts}')" = "0/0" ]
 }
 wait_for 120 "SyncGroup web-conf reporting dirty 0 and conflicts 0" settled
-k -n "${E2E_NS}" exec "${writer}" -c kubesync -- kubesync status
+k -n "${E2E_NS}" exec "${writer}" -c kubesync -- kubesync status --config /etc/kubesync/config/kubesync.yaml
 k -n "${E2E_NS}" get syncgroup web-conf
 
 log "deleting the SyncGroup"

@@ -3,9 +3,8 @@
 # chart, run the nginx example, delete the cluster (KEEP_CLUSTER=1 keeps it). Prints SKIP and exits 0 where
 # docker, kind, helm or kubectl are missing. See docs/operations.md, "End-to-end test on kind".
 set -euo pipefail
-# shellcheck source-path=SCRIPTDIR
 here="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "${here}/lib.sh"
 require_tools docker kind helm kubectl
 

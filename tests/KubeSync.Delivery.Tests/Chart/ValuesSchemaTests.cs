@@ -21,8 +21,8 @@ public sealed class ValuesSchemaTests
     [Theory]
     [InlineData("monitoring: {serviceMonitor: {enabled: true, interval: 30s}, podMonitor: {enabled: true, interval: 15s}, prometheusRule: {enabled: true, labels: {release: prom}}}")]
     [InlineData("image: {digest: sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef}")]
-    [InlineData("podExec: {enabled: false}\nleaderElection: {enabled: false}\nreplicaCount: 2")]
-    [InlineData("sidecar: {resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 1, memory: 1Gi}}}")]
+    [InlineData("podExec: {enabled: false}\nleaderElection: {leaseName: kubesync-leader}\nreplicaCount: 2\nworkers: 8\nwatchNamespace: shop")]
+    [InlineData("resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 1, memory: 1Gi}}")]
     [InlineData("serviceAccount: {create: false, name: existing-sa}\nrbac: {create: false}")]
     public async Task Schema_GoodOverrides_AreValid(string overrides)
     {
@@ -37,8 +37,10 @@ public sealed class ValuesSchemaTests
     [InlineData("replicaCount: -1", "replicaCount")]
     [InlineData("replicas: 2", "replicas")]
     [InlineData("admin: {port: 70000}", "port")]
-    [InlineData("leaderElection: {leaseDuration: 15 seconds}", "leaseDuration")]
-    [InlineData("sidecar: {resources: {requests: {cpu: lots}}}", "cpu")]
+    [InlineData("leaderElection: {leaseName: Kubesync_Leader}", "leaseName")]
+    [InlineData("workers: 0", "workers")]
+    [InlineData("sidecar: {image: {pullPolicy: Always}}", "pullPolicy")]
+    [InlineData("resources: {requests: {cpu: lots}}", "cpu")]
     [InlineData("monitoring: {podMonitor: {portName: kubesync-admin-endpoint}}", "portName")]
     [InlineData("logLevel: Verbose", "logLevel")]
     [InlineData("serviceAccount: {create: \"yes\"}", "create")]

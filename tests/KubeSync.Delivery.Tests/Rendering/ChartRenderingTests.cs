@@ -48,7 +48,7 @@ public sealed class ChartRenderingTests
         Assert.Equal("/healthz", (string?)container["livenessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("/readyz", (string?)container["readinessProbe"]!["httpGet"]!["path"]);
         Assert.Equal("admin", (string?)container["livenessProbe"]!["httpGet"]!["port"]);
-        Assert.Equal(9466, (long?)container["ports"]![0]!["containerPort"]);
+        Assert.Equal(8080, (long?)container["ports"]![0]!["containerPort"]);
         Assert.NotNull(container["resources"]!["requests"]!["memory"]);
         Assert.NotNull(container["resources"]!["limits"]!["memory"]);
         Assert.Equal("kubesync/operator:0.1.0", (string?)container["image"]);
@@ -57,27 +57,34 @@ public sealed class ChartRenderingTests
     }
 
     [RenderFact]
-    public async Task Render_OperatorEnv_CarriesSidecarDefaultsAndLeaderElection()
+    public async Task Render_OperatorEnv_CarriesSidecarImageAndSettings()
     {
         var chart = await ChartRenderer.RenderAsync("""
             sidecar:
-              image: {repository: registry.example/kubesync/sidecar, tag: "1.2.3", pullPolicy: Always}
-              resources: {requests: {cpu: 10m}}
+              image: {repository: registry.example/kubesync/sidecar, tag: "1.2.3"}
             leaderElection: {leaseName: ks-leader}
+            workers: 4
+            clusterDomain: corp.internal
+            admin: {port: 9100}
             """);
         var env = Env(chart);
 
         Assert.Equal("registry.example/kubesync/sidecar:1.2.3", env["KUBESYNC_SIDECAR_IMAGE"]);
-        Assert.Equal("Always", env["KUBESYNC_SIDECAR_IMAGE_PULL_POLICY"]);
-        Assert.Equal("10m", (string?)JsonNode.Parse(env["KUBESYNC_SIDECAR_RESOURCES"]!)!["requests"]!["cpu"]);
-        Assert.Equal("true", env["KUBESYNC_LEADER_ELECTION"]);
         Assert.Equal("ks-leader", env["KUBESYNC_LEASE_NAME"]);
-        Assert.Equal("kubesync-system", env["KUBESYNC_LEASE_NAMESPACE"]);
-        Assert.Equal("0.0.0.0:9466", env["KUBESYNC_ADMIN"]);
-        Assert.Equal("true", env["KUBESYNC_PODEXEC_ENABLED"]);
-        Assert.Equal("cluster.local", env["KUBESYNC_CLUSTER_DOMAIN"]);
+        Assert.Equal("4", env["KUBESYNC_WORKERS"]);
+        Assert.Equal("corp.internal", env["KUBESYNC_CLUSTER_DOMAIN"]);
+        Assert.Equal("http://0.0.0.0:9100", env["KUBESYNC_HTTP_ADDRESS"]);
+        Assert.DoesNotContain("KUBESYNC_WATCH_NAMESPACE", env.Keys);
         Assert.Contains("POD_NAME", env.Keys);
         Assert.Contains("POD_NAMESPACE", env.Keys);
+    }
+
+    [RenderFact]
+    public async Task Render_WatchNamespace_PassedWhenSet()
+    {
+        var env = Env(await ChartRenderer.RenderAsync("watchNamespace: shop"));
+
+        Assert.Equal("shop", env["KUBESYNC_WATCH_NAMESPACE"]);
     }
 
     [RenderFact]
@@ -88,16 +95,6 @@ public sealed class ChartRenderingTests
 
         Assert.Equal($"kubesync/operator@{digest}", (string?)chart.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);
         Assert.Equal($"kubesync/sidecar@{digest}", Env(chart)["KUBESYNC_SIDECAR_IMAGE"]);
-    }
-
-    [RenderFact]
-    public async Task Render_LeaderElectionOff_NoLeaseRole()
-    {
-        var chart = await ChartRenderer.RenderAsync("leaderElection: {enabled: false}");
-
-        Assert.DoesNotContain("Role", chart.Kinds);
-        Assert.DoesNotContain("RoleBinding", chart.Kinds);
-        Assert.Equal("false", Env(chart)["KUBESYNC_LEADER_ELECTION"]);
     }
 
     [RenderFact]
