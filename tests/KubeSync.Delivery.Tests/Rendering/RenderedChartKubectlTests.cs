@@ -57,6 +57,29 @@ public sealed class RenderedChartKubectlTests
         Assert.Equal(chart.Objects.Count, stored.Count);
     }
 
+    [RenderFact(needsKubectl: true)]
+    public async Task KubectlApply_ChartCrdThenExamples_SyncGroupsServedByShortName()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await FakeKubeApiServer.StartAsync().WithTimeout("fake API server");
+        var kubeconfig = server.WriteKubeconfig(dir.Combine("kubeconfig"), "default");
+        var examples = Directory.GetFiles(RepositoryLayout.Combine("examples"), "syncgroup.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var crds = await KubectlAsync(kubeconfig, dir, "apply", "--server-side", "-f", Path.Combine(RepositoryLayout.Chart, "crds"));
+        Assert.True(crds.ExitCode == 0, crds.Output);
+        foreach (var example in examples)
+        {
+            var apply = await KubectlAsync(kubeconfig, dir, "apply", "--server-side", "-f", example);
+            Assert.True(apply.ExitCode == 0, $"{example}: {apply.Output}");
+        }
+
+        var listed = await KubectlAsync(kubeconfig, dir, "get", "sg", "-o", "name");
+        Assert.True(listed.ExitCode == 0, listed.Output);
+        Assert.NotEmpty(examples);
+        Assert.Equal(examples.Count, listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("syncgroup.kubesync.io/web-conf", listed.Stdout, StringComparison.Ordinal);
+    }
+
     private static Task<ToolResult> KubectlAsync(string kubeconfig, TempDirectory dir, params string[] args) =>
         ExternalTool.RunAsync(
             ExternalTool.Find("kubectl")!,
