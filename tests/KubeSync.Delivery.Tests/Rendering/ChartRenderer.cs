@@ -45,9 +45,11 @@ internal static class ChartRenderer
 
     private static async Task<string> BuildAsync()
     {
-        var output = Path.Combine(Path.GetTempPath(), $"kubesync-chart-render-{Environment.ProcessId}");
+        // One build cache for every run (it makes later builds quick); one binary per test process, removed at exit.
+        var output = Path.Combine(Path.GetTempPath(), "kubesync-chart-render");
         Directory.CreateDirectory(output);
-        var binary = Path.Combine(output, "chart-render");
+        var binary = Path.Combine(output, $"chart-render-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(binary);
         var source = RepositoryLayout.Combine("tests/KubeSync.Delivery.Tests/Rendering/chart-render.go");
         var result = await ExternalTool.RunAsync(
             ExternalTool.Find("go")!,
