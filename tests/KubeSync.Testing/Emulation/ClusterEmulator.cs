@@ -41,7 +41,7 @@ public sealed class ClusterEmulator : IAsyncDisposable
         _network = network;
         _journal = journal;
         _controllers = new ControllerContext(api, options, journal);
-        _kubelet = new EmulatedKubelet(api, network, new EmulatorContext(options, journal, _targets, _directory.Path));
+        _kubelet = new EmulatedKubelet(api, network, new EmulatorContext(options, journal, _targets, _directory.Path, Fail));
     }
 
     public EmulatorOptions Options { get; }
@@ -56,6 +56,14 @@ public sealed class ClusterEmulator : IAsyncDisposable
     public IReadOnlyList<string> Errors => [.. _errors];
 
     private readonly List<string> _errors = [];
+
+    private void Fail(string error)
+    {
+        lock (_errors)
+        {
+            _errors.Add(error);
+        }
+    }
 
     /// <summary>The running pod <paramref name="ns"/>/<paramref name="name"/>, or null.</summary>
     public EmulatedPod? FindPod(string ns, string name) => Pods.FirstOrDefault(p => p.Namespace == ns && p.Name == name && !p.IsTerminating);
@@ -86,6 +94,15 @@ public sealed class ClusterEmulator : IAsyncDisposable
 
         return text.ToString();
     }
+
+    /// <summary>
+    /// The id in the names of the bridge (<c>ksb{id}</c>), veths (<c>ksv{id}{n}</c>) and network namespaces
+    /// (<c>ks{id}-{n}</c>) of namespace networking.
+    /// </summary>
+    public string NetworkId => _network.Id;
+
+    /// <summary>The emulator's temp directory (pod directories, volumes, claims); removed on dispose.</summary>
+    public string Directory => _directory.Path;
 
     /// <summary>Host paths the emulator created as mount points and has not removed yet.</summary>
     public IReadOnlyList<string> CreatedMountTargets => _targets.Created;
@@ -166,10 +183,7 @@ public sealed class ClusterEmulator : IAsyncDisposable
                 _journal.Write($"emulator: pass failed: {e.GetType().Name}: {e.Message}");
                 if (e is not (KubeConflictException or KubeAlreadyExistsException or KubeNotFoundException))
                 {
-                    lock (_errors)
-                    {
-                        _errors.Add(e.ToString());
-                    }
+                    Fail(e.ToString());
                 }
 
                 await Task.Delay(100, CancellationToken.None);

@@ -38,7 +38,8 @@ internal sealed class DeploymentController(ControllerContext context)
         }
 
         var old = owned.Where(rs => rs != current).ToList();
-        int Ready(ReplicaSet rs) => snapshot.PodsOwnedBy(rs).Count(p => PodFacts.IsActive(p) && PodFacts.IsReady(p));
+        // Ready pods a ReplicaSet is about to delete (beyond its replicas) do not count towards availability.
+        int Ready(ReplicaSet rs) => Math.Min(rs.Spec?.Replicas ?? 0, snapshot.PodsOwnedBy(rs).Count(p => PodFacts.IsActive(p) && PodFacts.IsReady(p)));
         var strategy = PodTemplates.Extra(deployment.Spec?.AdditionalProperties, "strategy", "type")?.GetString() ?? "RollingUpdate";
         if (strategy == "Recreate")
         {

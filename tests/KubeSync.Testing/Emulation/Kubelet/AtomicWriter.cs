@@ -38,7 +38,7 @@ internal static class AtomicWriter
         var temporary = Path.Combine(directory, DataLink + "_tmp");
         File.Delete(temporary);
         File.CreateSymbolicLink(temporary, stamp);
-        File.Move(temporary, link, overwrite: true);
+        Signals.Rename(temporary, link);
 
         var visible = payload.Keys.Select(p => p.Split('/')[0]).ToHashSet(StringComparer.Ordinal);
         foreach (var name in visible.Where(n => !Path.Exists(Path.Combine(directory, n)) && new FileInfo(Path.Combine(directory, n)).LinkTarget is null))

@@ -30,9 +30,11 @@ internal sealed partial class ContainerRunner
         }
 
         Process process;
+        var marker = Path.Combine(_pod.Directory, "started", $"{Name}.{Guid.NewGuid():N}");
         try
         {
-            process = StartProcess(environment!);
+            process = StartProcess(environment!, marker);
+            await WaitForExecAsync(process, marker, stop);
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or NotSupportedException)
         {
@@ -95,7 +97,19 @@ internal sealed partial class ContainerRunner
         return new Ran(0, DateTimeOffset.UtcNow - startedAt);
     }
 
-    private Process StartProcess(Dictionary<string, string> environment)
+    /// <summary>Until the launch script has made its mounts and execs the program (or has failed): only then does the container run.</summary>
+    private static async Task WaitForExecAsync(Process process, string marker, CancellationToken stop)
+    {
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        while (!File.Exists(marker) && !process.HasExited && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(5, stop);
+        }
+
+        File.Delete(marker);
+    }
+
+    private Process StartProcess(Dictionary<string, string> environment, string marker)
     {
         string? Lookup(string name) => environment.GetValueOrDefault(name);
         var command = Container.Command?.Select(c => VariableExpansion.Expand(c, Lookup)).ToList();
@@ -103,7 +117,8 @@ internal sealed partial class ContainerRunner
         var argv = Image!.Argv(command, args);
         var workingDirectory = Container.AdditionalProperties?.TryGetValue("workingDir", out var dir) == true && dir.GetString() is { Length: > 0 } wd ? wd : Image.WorkingDirectory ?? "/";
         var mounts = MountPlan.For(Container, _pod.Pod, _pod.Volumes, _pod.Directory);
-        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets);
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets, marker);
         List<string> launch = [.. _pod.Sandbox.Launch, "unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", .. argv];
 
         var info = new ProcessStartInfo(launch[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };

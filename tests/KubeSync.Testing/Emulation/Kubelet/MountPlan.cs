@@ -46,7 +46,8 @@ internal static class MountPlan
     }
 
     /// <summary>The script; <paramref name="targets"/> creates host mount points that no other mount of this container covers.</summary>
-    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets)
+    /// <param name="startedMarker">A host file the script creates just before it execs the container's program: the container runs from then on.</param>
+    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets, string startedMarker)
     {
         var script = new StringBuilder("set -e\n");
         foreach (var mount in mounts)
@@ -72,6 +73,7 @@ internal static class MountPlan
 
         script.Append($"hostname {Quote(hostname)}\n");
         script.Append($"cd {Quote(workingDirectory)}\n");
+        script.Append($": > {Quote(startedMarker)}\n");
         script.Append("exec \"$@\"\n");
         return script.ToString();
     }

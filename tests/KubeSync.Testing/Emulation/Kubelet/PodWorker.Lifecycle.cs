@@ -46,6 +46,7 @@ internal sealed partial class PodWorker
             // A pod the emulator cannot run (an unsupported volume, ip failing) stays Pending with the reason in the journal.
             _waitingFor = e.Message;
             Journal.Write($"kubelet: {Name} cannot run: {e}");
+            _failed($"pod {Name} cannot run: {e}");
             Changed();
         }
     }

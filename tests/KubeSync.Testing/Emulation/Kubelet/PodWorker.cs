@@ -28,6 +28,7 @@ internal sealed partial class PodWorker : IDisposable
     private string? _waitingFor;
     private bool _initialized;
     private Task? _termination;
+    private readonly Action<string> _failed;
 
     public PodWorker(KubeApiClient api, IPodNetwork network, Pod pod, ClusterSnapshot snapshot, EmulatorContext context)
     {
@@ -38,6 +39,7 @@ internal sealed partial class PodWorker : IDisposable
         Options = context.Options;
         Journal = context.Journal;
         Targets = context.Targets;
+        _failed = context.Failed;
         NodeName = context.Options.NodeName;
         Directory = Path.Combine(context.Directory, "pods", $"{pod.Metadata.Namespace}_{pod.Metadata.Name}_{pod.Metadata.Uid}");
         Volumes = new PodVolumes(Directory, Path.Combine(context.Directory, "claims"), pod);

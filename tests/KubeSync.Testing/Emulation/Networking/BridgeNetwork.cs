@@ -24,6 +24,8 @@ internal sealed class BridgeNetwork : IPodNetwork
 
     public string HostIP => $"10.244.{_block}.1";
 
+    public string Id => _id;
+
     private string Bridge => $"ksb{_id}";
 
     public static async Task<BridgeNetwork> StartAsync(CancellationToken cancellationToken)
@@ -125,8 +127,6 @@ internal sealed class BridgeNetwork : IPodNetwork
         }
     }
 
-    /// <summary>Names every interface and namespace this network made: a test checks none is left.</summary>
-    public string Prefix => _id;
 
     private static async Task<FileStream> HostLockAsync(CancellationToken cancellationToken)
     {

@@ -20,6 +20,8 @@ internal sealed class LoopbackNetwork : IPodNetwork
 
     public string HostIP => "127.0.0.1";
 
+    public string Id => $"lo{_block}";
+
     public Task<PodSandbox> CreateAsync(CancellationToken cancellationToken)
     {
         var host = Interlocked.Increment(ref _next);

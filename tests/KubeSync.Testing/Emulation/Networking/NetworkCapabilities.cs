@@ -32,4 +32,21 @@ public static class NetworkCapabilities
     }
 
     public static bool CanUseNamespaces() => WhyNotNamespaces() is null;
+
+    /// <summary>Why containers cannot get a mount namespace of their own here (needed for volumes and /etc/hosts), or null.</summary>
+    public static string? WhyNoMountNamespaces()
+    {
+        string[] args = IsRoot ? ["--mount", "--uts", "true"] : ["--user", "--map-root-user", "--mount", "--uts", "true"];
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("unshare", args) { UseShellExecute = false, RedirectStandardError = true });
+            return probe is not null && probe.WaitForExit(10_000) && probe.ExitCode == 0
+                ? null
+                : $"cannot create mount namespaces here (unshare {string.Join(' ', args)} failed{(IsRoot ? "" : ": unprivileged user namespaces are off; run as root")})";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "needs unshare (util-linux)";
+        }
+    }
 }
