@@ -247,6 +247,32 @@ public sealed class KubeletTests(ITestOutputHelper output)
         await cluster.EventuallyAsync(async () => (await ResolveAsync("ready-only.default")).SequenceEqual(both), "ready-only lists both once both are ready");
     }
 
+    [SkippableFactIfNoMountNamespaces]
+    public async Task LoopbackNetworking_PodsGetTheirOwnLoopbackAddressAndResolveServices()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync(output, Shell with { Network = NetworkMode.Loopback });
+        await cluster.Client.Resource(KubeResources.Services).CreateAsync(Manifest.Service("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: peers, namespace: default}
+            spec: {clusterIP: None, selector: {app: web}}
+            """), CancellationToken.None);
+        var web = WorkloadControllerTests.Web(replicas: 2, image: "example/shell");
+        web.Spec!.Template!.Spec!.Containers![0].Command = ["sh", "-c", "exec sleep 600"];
+        await cluster.Client.Resource(KubeResources.Deployments).CreateAsync(web, CancellationToken.None);
+
+        await cluster.EventuallyAsync(() => Task.FromResult(cluster.Emulator.Pods.Count(p => p.ProcessId("app") is not null) == 2), "two running pods");
+        var pods = cluster.Emulator.Pods.ToList();
+        Assert.All(pods, p => Assert.StartsWith("127.0.", p.IP, StringComparison.Ordinal));
+        Assert.NotEqual(pods[0].IP, pods[1].IP);
+        Assert.All(pods, p => Assert.Null(p.NetworkNamespace));
+        await cluster.EventuallyAsync(async () =>
+        {
+            var resolved = await pods[0].ExecAsync("app", ["getent", "ahostsv4", "peers"], CancellationToken.None);
+            return pods.All(p => resolved.Stdout.Contains(p.IP!, StringComparison.Ordinal));
+        }, "the service name resolves to both loopback addresses");
+    }
+
     private static async Task CreatePodAsync(EmulatedCluster cluster, string yaml) =>
         await cluster.Client.Resource(KubeResources.Pods).CreateAsync(Manifest.Pod(yaml), CancellationToken.None);
 
