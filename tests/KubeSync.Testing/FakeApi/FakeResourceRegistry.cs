@@ -26,6 +26,7 @@ public sealed class FakeResourceRegistry
         new("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", ShortNames: ["sa"]),
         new("", "v1", "events", "event", "Event", ShortNames: ["ev"]),
         new("apps", "v1", "deployments", "deployment", "Deployment", HasStatusSubresource: true, ShortNames: ["deploy"]),
+        new("apps", "v1", "replicasets", "replicaset", "ReplicaSet", HasStatusSubresource: true, ShortNames: ["rs"]),
         new("apps", "v1", "statefulsets", "statefulset", "StatefulSet", HasStatusSubresource: true, ShortNames: ["sts"]),
         new("apps", "v1", "daemonsets", "daemonset", "DaemonSet", HasStatusSubresource: true, ShortNames: ["ds"]),
         new("rbac.authorization.k8s.io", "v1", "roles", "role", "Role"),
