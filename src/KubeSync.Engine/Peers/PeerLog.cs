@@ -9,6 +9,12 @@ internal static partial class PeerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} connected ({How}, protocol v{Version})")]
     public static partial void Connected(ILogger logger, string group, string peer, string how, int version);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: a connection with {Peer} already exists; closing the new one")]
+    public static partial void DuplicateClosed(ILogger logger, string group, string peer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: observer {Peer} disconnected: {Reason}")]
+    public static partial void ObserverDisconnected(ILogger logger, string group, string peer, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} disconnected: {Reason}")]
     public static partial void Disconnected(ILogger logger, string group, string peer, string reason);
 
