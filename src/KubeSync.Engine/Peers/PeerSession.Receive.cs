@@ -273,6 +273,12 @@ public sealed partial class PeerSession
             return;
         }
 
+        (var answered, local) = await MakeWayAsync(offer, local, batch, ct).ConfigureAwait(false);
+        if (answered)
+        {
+            return;
+        }
+
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         ApplyResult result;
         if (entry.Deleted)
