@@ -114,8 +114,10 @@ public static partial class ConfigLoader
             PeerExpiry = r.Duration("peerExpiry", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             Drain = r.Duration("drain", TimeSpan.FromSeconds(20), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Pull = r.Duration("pull", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+            Handshake = r.Duration("handshake", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+            Idle = r.Duration("idle", TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(3), TimeSpan.FromHours(1)),
         };
-        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull"]);
+        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull", "handshake", "idle"]);
         return timing;
     }
 

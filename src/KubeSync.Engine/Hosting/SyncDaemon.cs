@@ -5,9 +5,7 @@ using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Configuration;
 using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Peers;
-using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
-using KubeSync.Engine.Security;
 using KubeSync.Engine.Watching;
 
 using Microsoft.Extensions.Logging;
@@ -78,9 +76,9 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     public static async Task<SyncDaemon> StartAsync(KubeSyncConfig config, ILoggerFactory loggers, SyncTuning? tuning = null, TimeProvider? time = null, bool listen = true, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
-        tuning ??= new SyncTuning { PullInterval = config.Timing.Pull };
-        var key = ReadKey(config);
-        var tls = await LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
+        tuning ??= SyncTuning.FromConfig(config.Timing);
+        var key = MemberCredentials.ReadKey(config);
+        var tls = await MemberCredentials.LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
         if (!HostPort.TryParse(config.Listen, out var host, out var port, out var error, KubeSyncConfig.DefaultPort))
         {
             throw new ConfigException("listen", error);
@@ -377,59 +375,6 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         {
             DaemonLog.TempRemoved(_log, group.Name, removed);
         }
-    }
-
-    private static byte[] ReadKey(KubeSyncConfig config)
-    {
-        if (config.KeyFile is null)
-        {
-            throw new ConfigException("keyFile", "is required to run: every member proves it holds the group key (make one with kubesync keygen FILE)");
-        }
-
-        try
-        {
-            return GroupKey.Read(config.KeyFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            throw new ConfigException("keyFile", e.Message);
-        }
-    }
-
-    private static async Task<PeerTls> LoadTlsAsync(KubeSyncConfig config, ILoggerFactory loggers, TimeProvider time, CancellationToken ct)
-    {
-        if (config.Insecure)
-        {
-            return PeerTls.Insecure;
-        }
-
-        if (config.Tls is not { } tls)
-        {
-            throw new ConfigException("tls", "is required unless insecure: true (make a CA and member certificates with kubesync cert DIR)");
-        }
-
-        System.Security.Cryptography.X509Certificates.X509Certificate2 member;
-        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> ca;
-        try
-        {
-            member = await CertificateFiles.LoadAsync(tls.Cert, tls.Key, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new ConfigException("tls.cert", $"cannot load {tls.Cert} with {tls.Key}: {e.Message}");
-        }
-
-        try
-        {
-            ca = await CertificateFiles.LoadCertificatesAsync(tls.Ca, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new ConfigException("tls.ca", $"cannot load {tls.Ca}: {e.Message}");
-        }
-
-        var log = loggers.CreateLogger("kubesync.tls");
-        return PeerTls.MutualTls(member, ca, time, reason => DaemonLog.CertificateRejected(log, reason));
     }
 
     public async ValueTask DisposeAsync()

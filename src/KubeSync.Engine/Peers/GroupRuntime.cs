@@ -39,6 +39,7 @@ public sealed class GroupRuntime : IDisposable
         Applier = new FileApplier(group.Root, group.Config.Backup is { } backup ? new BackupStore(backup) : null, group.Ignore);
         Handshake = new HandshakeOptions(group.Config.Name, group.Node, groupKey);
         IsNewMember = group.Store.OpenedAtSchemaVersion == 0;
+        Readiness = new MemberReadiness(MarkReady);
     }
 
     public LocalGroup Group { get; }
@@ -80,7 +81,10 @@ public sealed class GroupRuntime : IDisposable
     /// <summary>The state database was created by this process: the member has never been in the group before.</summary>
     public bool IsNewMember { get; }
 
-    /// <summary>Completes when the member may serve: an existing member after its first scan, a new one after a full pull.</summary>
+    /// <summary>Decides when a new member is ready, from its pull rounds and what its peers say of themselves.</summary>
+    public MemberReadiness Readiness { get; }
+
+    /// <summary>Completes when the member may serve: an existing member after its first scan, a new one after a full pull (<see cref="MemberReadiness"/>).</summary>
     public Task Ready => _ready.Task;
 
     public bool IsReady => _ready.Task.IsCompleted;

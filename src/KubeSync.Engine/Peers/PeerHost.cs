@@ -65,14 +65,26 @@ public sealed class PeerHost : IAsyncDisposable
 
         foreach (var group in _groups.Values)
         {
+            // A new member's readiness waits for the first attempt on every configured peer (MemberReadiness).
+            foreach (var peer in group.Group.Config.Peers.Static)
+            {
+                group.Readiness.Expect($"{peer.Host}:{peer.Port}");
+            }
+
+            if (group.Group.Config.Peers.Dns is { } dns)
+            {
+                group.Readiness.Expect(DnsTarget(dns.Name));
+            }
+
+            group.Readiness.Arm();
             foreach (var peer in group.Group.Config.Peers.Static)
             {
                 loops.Add(DialLoopAsync(group, peer.Host, peer.Port, peer.Node, cancellationToken));
             }
 
-            if (group.Group.Config.Peers.Dns is { } dns)
+            if (group.Group.Config.Peers.Dns is { } dnsPeers)
             {
-                loops.Add(DiscoverLoopAsync(group, dns.Name, dns.Port, cancellationToken));
+                loops.Add(DiscoverLoopAsync(group, dnsPeers.Name, dnsPeers.Port, cancellationToken));
             }
         }
 
@@ -98,6 +110,12 @@ public sealed class PeerHost : IAsyncDisposable
         {
             var connection = await ProtocolHandshake.RunAsync(stream, HandshakeRole.Initiator, group.Handshake, timeout.Token).ConfigureAwait(false);
             return new PeerSession(group, connection, endPoint.ToString());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ProtocolHandshake.SendTimeoutGoodbyeAsync(stream, group.Handshake.MaxFrameLength, group.Tuning.HandshakeTimeout).ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
         catch
         {
@@ -147,6 +165,11 @@ public sealed class PeerHost : IAsyncDisposable
             catch (Exception e) when (e is ProtocolException or IOException or SocketException or OperationCanceledException)
             {
                 Refused(remote, e, ct);
+                if (e is OperationCanceledException && stream is not null && !ct.IsCancellationRequested)
+                {
+                    await ProtocolHandshake.SendTimeoutGoodbyeAsync(stream, anyGroup.Handshake.MaxFrameLength, anyGroup.Tuning.HandshakeTimeout).ConfigureAwait(false);
+                }
+
                 await DrainAndCloseAsync(stream, socket).ConfigureAwait(false);
                 return;
             }
@@ -202,27 +225,32 @@ public sealed class PeerHost : IAsyncDisposable
         }
     }
 
-    private async Task RunSessionAsync(GroupRuntime group, PeerConnection connection, string? address, CancellationToken ct)
+    /// <summary>Runs an accepted connection's session; it registers itself once the peer takes part (an observer never does).</summary>
+    private static async Task RunSessionAsync(GroupRuntime group, PeerConnection connection, string? address, CancellationToken ct)
     {
         var session = new PeerSession(group, connection, address);
         await using (session.ConfigureAwait(false))
         {
-            var loser = group.Register(session);
-            if (ReferenceEquals(loser, session))
-            {
-                HostLog.Duplicate(_log, group.Name, connection.PeerNodeId);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await connection.CloseAsync(ProtocolError.Duplicate, "another connection with this member is kept", timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
-            loser?.Stop("replaced by another connection with the same member");
             await session.RunAsync(ct).ConfigureAwait(false);
         }
     }
 
     private async Task DialLoopAsync(GroupRuntime group, string host, int port, string? expectedNode, CancellationToken ct)
     {
+        var target = $"{host}:{port}";
+        try
+        {
+            await DialAsync(group, host, port, expectedNode, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            group.Readiness.Settled(target);
+        }
+    }
+
+    private async Task DialAsync(GroupRuntime group, string host, int port, string? expectedNode, CancellationToken ct)
+    {
+        var target = $"{host}:{port}";
         var backoff = TimeSpan.FromMilliseconds(200);
         var knownNode = expectedNode;
         var reported = false;
@@ -245,7 +273,8 @@ public sealed class PeerHost : IAsyncDisposable
                     HostLog.UnexpectedNode(_log, group.Name, host, port, expectedNode, session.Peer);
                 }
 
-                await RunDialledAsync(group, session, ct).ConfigureAwait(false);
+                await RunDialledAsync(group, session, target, ct).ConfigureAwait(false);
+                group.Readiness.Settled(target);
             }
             catch (ProtocolException e) when (e.Error == ProtocolError.SelfConnection)
             {
@@ -256,6 +285,7 @@ public sealed class PeerHost : IAsyncDisposable
             {
                 Counters.ProtocolError(e.Label);
                 HostLog.DialRefused(_log, group.Name, host, port, e.Label, e.Message);
+                group.Readiness.Settled(target);
             }
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
             {
@@ -264,6 +294,8 @@ public sealed class PeerHost : IAsyncDisposable
                     HostLog.Unreachable(_log, group.Name, host, port, e.Message);
                     reported = true;
                 }
+
+                group.Readiness.Settled(target);
             }
             catch (OperationCanceledException)
             {
@@ -276,18 +308,15 @@ public sealed class PeerHost : IAsyncDisposable
         }
     }
 
-    private static async Task RunDialledAsync(GroupRuntime group, PeerSession session, CancellationToken ct)
+    /// <summary>
+    /// Runs a dialled session until it ends. It registers itself once the peer takes part; when the peer's own connection
+    /// to us is kept instead it ends at once, and the dial loop waits for that connection to end before dialling again.
+    /// </summary>
+    private static async Task RunDialledAsync(GroupRuntime group, PeerSession session, string target, CancellationToken ct)
     {
         await using (session.ConfigureAwait(false))
         {
-            var loser = group.Register(session);
-            if (ReferenceEquals(loser, session))
-            {
-                // The peer's own connection to us is kept; wait for it to end before dialling again.
-                return;
-            }
-
-            loser?.Stop("replaced by another connection with the same member");
+            _ = session.Activated.ContinueWith(_ => group.Readiness.Settled(target), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             await session.RunAsync(ct).ConfigureAwait(false);
         }
     }
@@ -314,18 +343,16 @@ public sealed class PeerHost : IAsyncDisposable
                     {
                         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                         dialers[address] = stop;
+                        group.Readiness.Expect($"{address}:{port}");
                         Track(DialLoopAsync(group, address, port, null, stop.Token));
-                    }
-
-                    if (current.All(a => _selfAddresses.ContainsKey($"{a}:{port}")) && !group.IsReady)
-                    {
-                        group.MarkReady($"{name} lists no other member");
                     }
                 }
                 catch (SocketException e)
                 {
                     HostLog.ResolveFailed(_log, group.Name, name, e.Message);
                 }
+
+                group.Readiness.Settled(DnsTarget(name));
 
                 await Task.Delay(group.Group.Config.Peers.Dns is null ? MaxBackoff : group.Tuning.PullInterval, group.Time, ct).ConfigureAwait(false);
             }
@@ -342,6 +369,8 @@ public sealed class PeerHost : IAsyncDisposable
             }
         }
     }
+
+    private static string DnsTarget(string name) => $"dns:{name}";
 
     private void Track(Task task)
     {

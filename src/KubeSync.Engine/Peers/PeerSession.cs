@@ -108,28 +108,18 @@ public sealed partial class PeerSession : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         var ct = linked.Token;
-        PeerLog.Connected(_log, _group.Name, Peer, _connection.Role == HandshakeRole.Initiator ? "dialled" : "accepted", _connection.Version);
         ProtocolError? error = null;
         string reason = "stopped";
         try
         {
-            using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
-            using (var batch = _group.Group.Store.BeginBatch())
-            {
-                batch.EnsurePeers([(Peer, _address)]);
-                batch.Commit();
-            }
-
+            // The session registers and pushes only once the peer takes part (PeerSession.Observers.cs).
             var tasks = new List<Task>
             {
                 _send.RunAsync(_connection, ct),
                 ReceiveLoopAsync(ct),
                 TimerLoopAsync(ct),
+                PushWhenActiveAsync(ct),
             };
-            if (!_group.ReceiveOnly)
-            {
-                tasks.Add(PushLoopAsync(ct));
-            }
 
             await StartPullAsync(ct).ConfigureAwait(false);
             var first = await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -205,7 +195,15 @@ public sealed partial class PeerSession : IAsyncDisposable
         }
 
         _group.Unregister(this);
-        PeerLog.Disconnected(_log, _group.Name, Peer, EndReason ?? "");
+        _group.Readiness.SessionEnded(this);
+        if (IsActive)
+        {
+            PeerLog.Disconnected(_log, _group.Name, Peer, EndReason ?? "");
+        }
+        else
+        {
+            PeerLog.ObserverDisconnected(_log, _group.Name, Peer, EndReason ?? "");
+        }
     }
 
     private void Track(Task task)

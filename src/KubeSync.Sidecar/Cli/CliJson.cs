@@ -52,6 +52,9 @@ internal sealed record ActionStatus(
     string Group, string Action, string? LastOutcome, DateTimeOffset? LastRun, double? Seconds = null, string? Message = null,
     int PendingPaths = 0, bool Running = false, int Attempts = 0, long GaveUp = 0);
 
+/// <summary>One differing path in <c>kubesync compare --json</c>: <see cref="Mark"/> is L, R or X.</summary>
+internal sealed record CompareRow(string Group, string Peer, string Mark, string Path);
+
 /// <summary>Source-generated JSON for the CLI's script output.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<FileRow>))]
@@ -59,5 +62,6 @@ internal sealed record ActionStatus(
 [JsonSerializable(typeof(List<CheckReport>))]
 [JsonSerializable(typeof(List<ForceRow>))]
 [JsonSerializable(typeof(List<ConflictRow>))]
+[JsonSerializable(typeof(List<CompareRow>))]
 [JsonSerializable(typeof(StatusReport))]
 internal sealed partial class CliJson : JsonSerializerContext;
