@@ -21,7 +21,7 @@ namespace KubeSync.Engine.Hosting;
 /// </summary>
 public sealed partial class SyncDaemon : IAsyncDisposable
 {
-    private readonly KubeSyncConfig _config;
+    private volatile KubeSyncConfig _config;
     private readonly ILogger _log;
     /// <summary>How often the rescan loop reports progress while it waits.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
@@ -55,6 +55,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     /// <summary>The daemon's loops, for /healthz; other loops (the watcher) register here too.</summary>
     public LivenessRegistry Liveness { get; }
 
+    /// <summary>The configuration in force: the one started with, or what the last config reload applied.</summary>
     public KubeSyncConfig Config => _config;
 
     /// <summary>Whether every group is ready (/readyz).</summary>
@@ -137,10 +138,13 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
         try
         {
+            // Watched from the start: a change during the initial scan is reloaded once the loops run.
+            StartOrStopConfigWatcher();
             await RunGroupsAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            StopConfigWatcher();
             await StopWatchersAsync().ConfigureAwait(false);
             await DaemonActions.StopAsync(Groups).ConfigureAwait(false);
         }
@@ -188,7 +192,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         using var networkStop = new CancellationTokenSource();
         var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
         var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, localStop.Token), localStop.Token);
-        var loops = Task.WhenAll(network, rescans);
+        var reloads = ReloadLoopAsync(localStop.Token);
+        var loops = Task.WhenAll(network, rescans, reloads);
 
         // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
@@ -199,7 +204,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             var first = await Task.WhenAny(waitingOn).ConfigureAwait(false);
             if (first == stopRequested)
             {
-                await DrainAsync(rescans, localStop, CancellationToken.None).ConfigureAwait(false);
+                await DrainAsync(Task.WhenAll(rescans, reloads), localStop, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
 
@@ -448,6 +453,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         }
 
         Metrics.Dispose();
+        StopConfigWatcher();
         _scanRequested.Dispose();
+        _reloadRequested.Dispose();
     }
 }

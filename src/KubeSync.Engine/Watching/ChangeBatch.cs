@@ -24,8 +24,8 @@ internal sealed class ChangeBatch
         Debounce = debounce;
     }
 
-    /// <summary>Quiet time before a flush.</summary>
-    public TimeSpan Debounce { get; }
+    /// <summary>Quiet time before a flush (<c>timing.debounce</c>; a config reload may change it).</summary>
+    public TimeSpan Debounce { get; set; }
 
     /// <summary>A burst is flushed once it has this many distinct paths, quiet or not.</summary>
     public int MaxPaths { get; init; } = 1000;

@@ -28,6 +28,8 @@ public sealed partial class InotifyWatcher
                     Handle(-1, mask, []);
                 }
 
+                ApplyUpdates();
+
                 if (_reestablishWanted)
                 {
                     Reestablish();
