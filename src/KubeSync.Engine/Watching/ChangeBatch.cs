@@ -14,6 +14,7 @@ internal sealed class ChangeBatch
 {
     private readonly HashSet<SyncPath> _paths = [];
     private readonly HashSet<SyncPath> _trees = [];
+    private readonly Dictionary<SyncPath, long> _open = [];
     private readonly TimeProvider _time;
     private bool _full;
     private bool _started;
@@ -57,7 +58,15 @@ internal sealed class ChangeBatch
     /// </param>
     public void Add(SyncPath path, bool complete = true)
     {
-        _paths.Add(path);
+        if (_paths.Add(path) && !complete)
+        {
+            _open[path] = _time.GetUtcNow().UtcTicks;
+        }
+        else if (complete)
+        {
+            _open.Remove(path);
+        }
+
         Touch(complete);
     }
 
@@ -99,9 +108,15 @@ internal sealed class ChangeBatch
         return due < TimeSpan.Zero ? TimeSpan.Zero : due;
     }
 
-    /// <summary>The scans that cover the batch, and empties it. Nested subtrees and paths inside a scanned subtree are dropped.</summary>
+    /// <summary>
+    /// The scans that cover the batch, and empties it. Nested subtrees and paths inside a scanned subtree are dropped.
+    /// A file created less than a debounce ago and not closed yet stays for the next batch (its close is coming: a
+    /// scan now would see it half written and scan it again after the close).
+    /// </summary>
     public IReadOnlyList<ScanRequest> Take()
     {
+        var now = _time.GetUtcNow().UtcTicks;
+        var carried = _full ? [] : _open.Where(o => now - o.Value < Debounce.Ticks && !UnderTree(o.Key)).ToDictionary();
         try
         {
             if (_full)
@@ -110,7 +125,7 @@ internal sealed class ChangeBatch
             }
 
             var trees = _trees.Where(t => !UnderTree(t.Parent)).Order().ToList();
-            var paths = _paths.Where(p => !UnderTree(p)).Order().ToList();
+            var paths = _paths.Where(p => !UnderTree(p) && !carried.ContainsKey(p)).Order().ToList();
             var requests = new List<ScanRequest>(2);
             if (trees.Count > 0)
             {
@@ -128,8 +143,18 @@ internal sealed class ChangeBatch
         {
             _paths.Clear();
             _trees.Clear();
+            _open.Clear();
             _full = false;
             _started = false;
+            foreach (var (path, created) in carried)
+            {
+                // The next batch starts with them, in the middle of the activity: no leading edge for it.
+                _paths.Add(path);
+                _open[path] = created;
+                _started = true;
+                _first = now;
+                _leading = false;
+            }
         }
     }
 

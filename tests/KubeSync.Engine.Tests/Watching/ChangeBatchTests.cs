@@ -143,6 +143,27 @@ public sealed class ChangeBatchTests
     }
 
     [Fact]
+    public void Take_LeadingFlushWhileAnotherFileIsBeingWritten_KeepsThatFileForItsClose()
+    {
+        var batch = new ChangeBatch(_clock, Debounce);
+        batch.Add(P("done"), complete: false);
+        batch.Add(P("done"));
+        batch.Add(P("writing"), complete: false);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.True(batch.IsDue());
+        Assert.Equal(["done"], Assert.Single(batch.Take()).Paths!.Select(p => p.Value));
+        Assert.False(batch.IsEmpty);
+
+        // Its close comes within the debounce: scanned once, with the burst, not at once.
+        batch.Add(P("writing"));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(batch.IsDue());
+        _clock.Advance(Debounce);
+        Assert.Equal(["writing"], Assert.Single(batch.Take()).Paths!.Select(p => p.Value));
+    }
+
+    [Fact]
     public void IsDue_FileCreatedAndNeverClosed_DueAfterTheDebounce()
     {
         var batch = new ChangeBatch(_clock, Debounce);
