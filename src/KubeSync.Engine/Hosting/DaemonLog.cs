@@ -51,4 +51,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(1410, LogLevel.Information, "{Group}: sync rules changed; watching again and rescanning everything")]
     public static partial void RulesChanged(ILogger logger, string group);
+
+    [LoggerMessage(1411, LogLevel.Debug, "memory {When}: working set {WorkingSetMiB} MiB, GC heap {HeapMiB} MiB, committed {CommittedMiB} MiB, fragmented {FragmentedMiB} MiB, generations (KiB) {Generations}, {Gen0} gen0 and {Gen2} gen2 collections")]
+    public static partial void Memory(ILogger logger, string when, long workingSetMiB, long heapMiB, long committedMiB, long fragmentedMiB, string generations, int gen0, int gen2);
 }

@@ -34,6 +34,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly DaemonActions _actions;
     private readonly TimeProvider _time;
+    private readonly MemoryTrim _memory = new();
 
     private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, DaemonActions actions, TimeProvider time, ILoggerFactory loggers)
     {
@@ -188,6 +189,9 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             }
         }
 
+        LogMemory("after the initial scan");
+        await TrimMemoryAsync(cancellationToken).ConfigureAwait(false);
+
         using var localStop = new CancellationTokenSource();
         using var networkStop = new CancellationTokenSource();
         var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
@@ -229,6 +233,38 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         if (loops.IsFaulted)
         {
             await loops.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a burst of work (a full scan), gives what it left committed back to the system (<see cref="MemoryTrim"/>).</summary>
+    private async Task TrimMemoryAsync(CancellationToken ct)
+    {
+        if (!_memory.IsWasteful())
+        {
+            return;
+        }
+
+        foreach (var group in Groups)
+        {
+            using (await group.Gate.EnterAsync(ct).ConfigureAwait(false))
+            {
+                group.Group.Store.ReleaseMemory();
+            }
+        }
+
+        _memory.Collect();
+        LogMemory("after trimming");
+    }
+
+    private void LogMemory(string when)
+    {
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var gc = GC.GetGCMemoryInfo();
+            DaemonLog.Memory(
+                _log, when, Environment.WorkingSet >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, gc.FragmentedBytes >> 20,
+                string.Join("/", gc.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 10).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                GC.CollectionCount(0), GC.CollectionCount(2));
         }
     }
 
@@ -334,6 +370,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
                 {
                     var slice = TimeSpan.FromTicks(Math.Min(HeartbeatInterval.Ticks, (_config.Timing.Rescan - waited.Elapsed).Ticks));
                     heartbeat.Beat();
+                    await TrimMemoryAsync(ct).ConfigureAwait(false);
+
                     if (slice <= TimeSpan.Zero || await _scanRequested.WaitAsync(slice, ct).ConfigureAwait(false))
                     {
                         break;
