@@ -15,7 +15,7 @@ public static partial class ConfigLoader
     /// <summary>Where the config is looked for when neither <c>--config</c> nor <c>KUBESYNC_CONFIG</c> says.</summary>
     public const string DefaultPath = "/etc/kubesync/kubesync.yaml";
 
-    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "timing", "groups"];
+    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "watchConfig", "timing", "groups"];
 
     /// <summary>Which file to read: the explicit path, else <c>KUBESYNC_CONFIG</c>, else <see cref="DefaultPath"/>.</summary>
     public static string ResolvePath(string? explicitPath, IDictionary environment) =>
@@ -71,6 +71,7 @@ public static partial class ConfigLoader
             Tls = tls,
             Insecure = r.Bool("insecure", false),
             KeyFile = r.String("keyFile") is { } key ? Resolve(baseDir, key) : null,
+            WatchConfig = r.Bool("watchConfig", true),
             Timing = timing,
             Groups = groups,
             SourceFile = sourceFile,

@@ -19,7 +19,7 @@ namespace KubeSync.Engine.Hosting;
 /// </summary>
 public sealed partial class SyncDaemon : IAsyncDisposable
 {
-    private readonly KubeSyncConfig _config;
+    private volatile KubeSyncConfig _config;
     private readonly ILogger _log;
     /// <summary>How often the rescan loop reports progress while it waits.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
@@ -32,6 +32,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly DaemonActions _actions;
     private readonly TimeProvider _time;
+    private readonly MemoryTrim _memory = new();
 
     private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, DaemonActions actions, TimeProvider time, ILoggerFactory loggers)
     {
@@ -53,6 +54,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     /// <summary>The daemon's loops, for /healthz; other loops (the watcher) register here too.</summary>
     public LivenessRegistry Liveness { get; }
 
+    /// <summary>The configuration in force: the one started with, or what the last config reload applied.</summary>
     public KubeSyncConfig Config => _config;
 
     /// <summary>Whether every group is ready (/readyz).</summary>
@@ -135,10 +137,13 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
         try
         {
+            // Watched from the start: a change during the initial scan is reloaded once the loops run.
+            StartOrStopConfigWatcher();
             await RunGroupsAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            StopConfigWatcher();
             await StopWatchersAsync().ConfigureAwait(false);
             await DaemonActions.StopAsync(Groups).ConfigureAwait(false);
         }
@@ -182,11 +187,15 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             }
         }
 
+        LogMemory("after the initial scan");
+        await TrimMemoryAsync(cancellationToken).ConfigureAwait(false);
+
         using var localStop = new CancellationTokenSource();
         using var networkStop = new CancellationTokenSource();
         var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
         var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, localStop.Token), localStop.Token);
-        var loops = Task.WhenAll(network, rescans);
+        var reloads = ReloadLoopAsync(localStop.Token);
+        var loops = Task.WhenAll(network, rescans, reloads);
 
         // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
@@ -197,7 +206,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             var first = await Task.WhenAny(waitingOn).ConfigureAwait(false);
             if (first == stopRequested)
             {
-                await DrainAsync(rescans, localStop, CancellationToken.None).ConfigureAwait(false);
+                await DrainAsync(Task.WhenAll(rescans, reloads), localStop, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
 
@@ -222,6 +231,38 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         if (loops.IsFaulted)
         {
             await loops.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a burst of work (a full scan), gives what it left committed back to the system (<see cref="MemoryTrim"/>).</summary>
+    private async Task TrimMemoryAsync(CancellationToken ct)
+    {
+        if (!_memory.IsWasteful())
+        {
+            return;
+        }
+
+        foreach (var group in Groups)
+        {
+            using (await group.Gate.EnterAsync(ct).ConfigureAwait(false))
+            {
+                group.Group.Store.ReleaseMemory();
+            }
+        }
+
+        _memory.Collect();
+        LogMemory("after trimming");
+    }
+
+    private void LogMemory(string when)
+    {
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var gc = GC.GetGCMemoryInfo();
+            DaemonLog.Memory(
+                _log, when, Environment.WorkingSet >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, gc.FragmentedBytes >> 20,
+                string.Join("/", gc.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 10).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                GC.CollectionCount(0), GC.CollectionCount(2));
         }
     }
 
@@ -327,6 +368,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
                 {
                     var slice = TimeSpan.FromTicks(Math.Min(HeartbeatInterval.Ticks, (_config.Timing.Rescan - waited.Elapsed).Ticks));
                     heartbeat.Beat();
+                    await TrimMemoryAsync(ct).ConfigureAwait(false);
+
                     if (slice <= TimeSpan.Zero || await _scanRequested.WaitAsync(slice, ct).ConfigureAwait(false))
                     {
                         break;
@@ -394,6 +437,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         }
 
         Metrics.Dispose();
+        StopConfigWatcher();
         _scanRequested.Dispose();
+        _reloadRequested.Dispose();
     }
 }

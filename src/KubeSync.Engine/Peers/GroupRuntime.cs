@@ -26,12 +26,13 @@ public sealed class GroupRuntime : IDisposable
     private readonly Scanner _scanner;
     private volatile CompletedScan? _lastFullScan;
     private ActionScheduler? _actions;
+    private volatile SyncTuning _tuning;
 
     public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null, KubeSyncMetrics? metrics = null)
     {
         Metrics = metrics;
         Group = group;
-        Tuning = tuning;
+        _tuning = tuning;
         Loggers = loggers;
         Time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger("kubesync.group");
@@ -63,7 +64,12 @@ public sealed class GroupRuntime : IDisposable
     /// <summary>The last full scan that finished, or null before the first.</summary>
     public CompletedScan? LastFullScan => _lastFullScan;
 
-    public SyncTuning Tuning { get; }
+    /// <summary>The session knobs; a config reload may replace them (<c>timing.pull</c>).</summary>
+    public SyncTuning Tuning
+    {
+        get => _tuning;
+        set => _tuning = value;
+    }
 
     /// <summary>The group's action scheduler, or null when it has no actions (or outside a daemon).</summary>
     public ActionScheduler? Actions => Volatile.Read(ref _actions);

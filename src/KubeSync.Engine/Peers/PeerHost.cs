@@ -25,6 +25,8 @@ public sealed class PeerHost : IAsyncDisposable
     private readonly Socket? _listener;
     private readonly ConcurrentDictionary<Task, bool> _tasks = new();
     private readonly ConcurrentDictionary<string, bool> _selfAddresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CancellationTokenSource> _dialers = new(StringComparer.Ordinal);
+    private CancellationToken? _running;
 
     public PeerHost(IReadOnlyList<GroupRuntime> groups, PeerTls tls, IPEndPoint? listen, ILoggerFactory loggers)
     {
@@ -57,40 +59,35 @@ public sealed class PeerHost : IAsyncDisposable
     /// <summary>Accepts and dials until <paramref name="cancellationToken"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loops = new List<Task>();
-        if (_listener is not null)
+        lock (_dialers)
         {
-            loops.Add(AcceptLoopAsync(_listener, cancellationToken));
-        }
-
-        foreach (var group in _groups.Values)
-        {
-            // A new member's readiness waits for the first attempt on every configured peer (MemberReadiness).
-            foreach (var peer in group.Group.Config.Peers.Static)
+            _running = cancellationToken;
+            foreach (var group in _groups.Values)
             {
-                group.Readiness.Expect($"{peer.Host}:{peer.Port}");
-            }
+                // A new member's readiness waits for the first attempt on every configured peer (MemberReadiness).
+                foreach (var peer in group.Group.Config.Peers.Static)
+                {
+                    group.Readiness.Expect($"{peer.Host}:{peer.Port}");
+                }
 
-            if (group.Group.Config.Peers.Dns is { } dns)
-            {
-                group.Readiness.Expect(DnsTarget(dns.Name));
-            }
+                if (group.Group.Config.Peers.Dns is { } dns)
+                {
+                    group.Readiness.Expect(DnsTarget(dns.Name));
+                }
 
-            group.Readiness.Arm();
-            foreach (var peer in group.Group.Config.Peers.Static)
-            {
-                loops.Add(DialLoopAsync(group, peer.Host, peer.Port, peer.Node, cancellationToken));
-            }
-
-            if (group.Group.Config.Peers.Dns is { } dnsPeers)
-            {
-                loops.Add(DiscoverLoopAsync(group, dnsPeers.Name, dnsPeers.Port, cancellationToken));
+                group.Readiness.Arm();
+                ReconcileDialers(group);
             }
         }
 
         try
         {
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            if (_listener is not null)
+            {
+                await AcceptLoopAsync(_listener, cancellationToken).ConfigureAwait(false);
+            }
+
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -98,6 +95,77 @@ public sealed class PeerHost : IAsyncDisposable
         }
 
         await Task.WhenAll(_tasks.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The group's <c>peers</c> changed (a config reload): dials the static peers and DNS name that are new, and stops
+    /// dialling (closing the sessions this member opened to) the ones no longer listed. Connections peers open to this
+    /// member are accepted as before.
+    /// </summary>
+    public void UpdatePeers(GroupRuntime group)
+    {
+        lock (_dialers)
+        {
+            if (_running is not null)
+            {
+                ReconcileDialers(group);
+            }
+        }
+    }
+
+    /// <summary>Starts a dial or discover loop per configured peer of <paramref name="group"/> and stops those no longer configured. Holds the lock.</summary>
+    private void ReconcileDialers(GroupRuntime group)
+    {
+        var peers = group.Group.Config.Peers;
+        var wanted = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.Ordinal);
+        foreach (var peer in peers.Static)
+        {
+            wanted[$"{group.Name}/static/{peer.Node}={peer.Host}:{peer.Port}"] = ct => DialLoopAsync(group, peer.Host, peer.Port, peer.Node, ct);
+        }
+
+        if (peers.Dns is { } dns)
+        {
+            wanted[$"{group.Name}/dns/{dns.Name}:{dns.Port}"] = ct => DiscoverLoopAsync(group, dns.Name, dns.Port, ct);
+        }
+
+        var prefix = group.Name + "/";
+        foreach (var key in _dialers.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !wanted.ContainsKey(k)).ToList())
+        {
+            _dialers[key].Cancel();
+            _dialers.Remove(key);
+        }
+
+        foreach (var (key, loop) in wanted.Where(w => !_dialers.ContainsKey(w.Key)).ToList())
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_running!.Value);
+            _dialers[key] = stop;
+            Track(RunDialerAsync(key, loop, stop));
+        }
+    }
+
+    /// <summary>Runs one dial or discover loop until it ends or is stopped, then forgets it.</summary>
+    private async Task RunDialerAsync(string key, Func<CancellationToken, Task> loop, CancellationTokenSource stop)
+    {
+        try
+        {
+            await loop(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping, or no longer configured.
+        }
+        finally
+        {
+            lock (_dialers)
+            {
+                if (_dialers.TryGetValue(key, out var current) && current == stop)
+                {
+                    _dialers.Remove(key);
+                }
+            }
+
+            stop.Dispose();
+        }
     }
 
     /// <summary>Dials <paramref name="endPoint"/> once and returns the session, not started (for one-shot verbs).</summary>

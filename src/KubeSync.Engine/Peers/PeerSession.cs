@@ -221,11 +221,12 @@ public sealed partial class PeerSession : IAsyncDisposable
 
     private async Task TimerLoopAsync(CancellationToken ct)
     {
-        var tuning = _group.Tuning;
-        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(tuning.PingInterval.Ticks, tuning.PullInterval.Ticks) / 4));
         ulong token = 0;
         while (true)
         {
+            // Read each round: a config reload may change timing.pull.
+            var tuning = _group.Tuning;
+            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(tuning.PingInterval.Ticks, tuning.PullInterval.Ticks) / 4));
             await Task.Delay(tick, _group.Time, ct).ConfigureAwait(false);
             var idle = _group.Time.GetElapsedTime(Interlocked.Read(ref _lastReceived));
             if (idle > tuning.IdleTimeout)
