@@ -62,8 +62,8 @@ public sealed class FileApplier
     }
 
     /// <summary>
-    /// Writes the content to a temp file beside <paramref name="path"/> and checks it hashes to <paramref name="sha256"/>,
-    /// starting writeback without waiting for it. Nothing at the path changes until the staged file is published
+    /// Writes the content to a temp file beside <paramref name="path"/> and checks it hashes to <paramref name="sha256"/>.
+    /// Nothing at the path changes until the staged file is published
     /// (<see cref="ApplyBatch.Publish"/>); a mismatch or an error leaves no temp file behind.
     /// </summary>
     /// <param name="batch">When given, the parent directory comes from (and stays in) the batch's cache of open directories.</param>
@@ -101,8 +101,7 @@ public sealed class FileApplier
                 return StageResult.Failed(new ApplyResult(ApplyOutcome.HashMismatch, null, $"{path}: received content hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(sha256)[..Math.Min(12, sha256.Length * 2)]}"));
             }
 
-            // Start writing the pages back now, so the fsync before the rename finds little left to do.
-            _ = LibC.SyncFileRange((int)handle.DangerousGetHandle(), 0, 0, LibC.SyncFileRangeWrite);
+            // No writeback is started here: the batch queues the file's fsync as soon as it takes the file.
             return StageResult.Staged(staged);
         }
         catch
@@ -120,12 +119,9 @@ public sealed class FileApplier
         return result;
     }
 
-    /// <summary>Syncs the directory holding <paramref name="entry"/>, if it still exists.</summary>
-    internal void SyncParent(SyncPath entry)
-    {
-        using var dir = ConfinedDirectory.OpenParent(_root, entry, create: false, out _, out _, out _);
-        dir?.Sync();
-    }
+    /// <summary>Opens the directory holding <paramref name="entry"/>, if it still exists (to sync it).</summary>
+    internal ConfinedDirectory? OpenExistingParent(SyncPath entry) =>
+        ConfinedDirectory.OpenParent(_root, entry, create: false, out _, out _, out _);
 
     /// <summary>Creates a symlink (never following an existing one), replacing what is at the path unless it is a directory.</summary>
     public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta, ApplyBatch? durability = null)

@@ -153,4 +153,29 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Equal("three", Read("x/three.conf"));
         Assert.Equal(["three.conf"], Directory.GetFiles(Path.Combine(_root, "x")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task Publish_ManyFilesInManyDirectories_SyncedConcurrently_AllLandInStagingOrder()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var done = new List<string>();
+        for (var round = 0; round < 3; round++)
+        {
+            var paths = Enumerable.Range(0, 120).Select(i => $"d{i % 12}/r{round}-{i}.txt").ToList();
+            foreach (var path in paths)
+            {
+                batch.Add(await Stage(path, $"content of {path}", batch), () => true, r =>
+                {
+                    Assert.Equal(ApplyOutcome.Applied, r.Outcome);
+                    done.Add(path);
+                });
+            }
+
+            batch.Publish();
+
+            Assert.Equal(paths, done.TakeLast(paths.Count));
+            Assert.All(paths, p => Assert.Equal($"content of {p}", Read(p)));
+            Assert.Empty(TempFiles());
+        }
+    }
 }
