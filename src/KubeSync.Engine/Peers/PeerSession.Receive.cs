@@ -287,7 +287,7 @@ public sealed partial class PeerSession
         }
         else if (offer.InlineData is { } inline)
         {
-            var staged = await _group.Applier.StageFileAsync(path, meta, entry.Hash, (output, c) => output.WriteAsync(inline, c).AsTask(), ct, batch.Durability).ConfigureAwait(false);
+            var staged = _group.Applier.StageFile(path, meta, entry.Hash, inline.Span, batch.Durability);
             if (staged.File is { } file)
             {
                 _group.Counters.FileReceived(inline.Length);
