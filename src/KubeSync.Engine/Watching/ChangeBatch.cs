@@ -79,6 +79,21 @@ internal sealed class ChangeBatch
         return due < TimeSpan.Zero ? TimeSpan.Zero : due;
     }
 
+    /// <summary>
+    /// Drops the paths and subtrees for which <paramref name="isOwn"/> holds (what the applier left there, recorded
+    /// only after the event was read: a directory's creation is reported before the applier can know its inode).
+    /// </summary>
+    public void DropWhere(Func<SyncPath, bool> isOwn)
+    {
+        if (_full)
+        {
+            return;
+        }
+
+        _paths.RemoveWhere(p => isOwn(p));
+        _trees.RemoveWhere(p => isOwn(p));
+    }
+
     /// <summary>The scans that cover the batch, and empties it. Nested subtrees and paths inside a scanned subtree are dropped.</summary>
     public IReadOnlyList<ScanRequest> Take()
     {

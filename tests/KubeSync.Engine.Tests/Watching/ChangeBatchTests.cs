@@ -34,6 +34,22 @@ public sealed class ChangeBatchTests
     }
 
     [Fact]
+    public void DropWhere_OwnPathsAndTrees_LeaveTheRest()
+    {
+        var batch = new ChangeBatch(_clock, Debounce);
+        batch.Add(P("own.conf"));
+        batch.Add(P("app.conf"));
+        batch.AddTree(P("own-dir"));
+        batch.AddTree(P("app-dir"));
+
+        batch.DropWhere(p => p.Value.StartsWith("own", StringComparison.Ordinal));
+        var requests = batch.Take();
+
+        Assert.Equal(["app-dir"], requests[0].Paths!.Select(p => p.Value));
+        Assert.Equal(["app.conf"], requests[1].Paths!.Select(p => p.Value));
+    }
+
+    [Fact]
     public void IsDue_QuietForTheDebounce_True()
     {
         var batch = new ChangeBatch(_clock, Debounce);
