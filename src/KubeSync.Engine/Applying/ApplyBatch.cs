@@ -4,11 +4,12 @@ using KubeSync.Engine.Paths;
 namespace KubeSync.Engine.Applying;
 
 /// <summary>
-/// Received entries whose durability is settled together, so a burst of small files costs a few fsyncs instead
-/// of two per file. Staged files wait under their temp names (writeback already started); <see cref="Publish"/>
-/// makes their data durable, renames each over its target (old or new, never a mix), then syncs every directory
-/// that a rename, a new directory or a deletion touched, once each. The caller commits the state and answers the
-/// peer only after <see cref="Publish"/>, so an acknowledged version is on disk.
+/// Received entries whose durability is settled together. Staged files wait under their temp names while the
+/// <see cref="SyncWorkers"/> make their data durable, each as soon as it is added, many at once (they share journal
+/// commits); <see cref="Publish"/> waits for those syncs, renames each file over its target (old or new, never a
+/// mix), then syncs every directory that a rename, a new directory or a deletion touched, once each and
+/// concurrently. The caller commits the state and answers the peer only after <see cref="Publish"/>, so an
+/// acknowledged version is on disk.
 /// </summary>
 public sealed class ApplyBatch : IDisposable
 {
@@ -25,6 +26,9 @@ public sealed class ApplyBatch : IDisposable
     /// </summary>
     private readonly Dictionary<string, ConfinedDirectory> _open = new(StringComparer.Ordinal);
     private readonly List<ConfinedDirectory> _retired = [];
+
+    /// <summary>Syncs queued for this batch (staged files, then directories), plus one held while none is awaited.</summary>
+    private readonly CountdownEvent _syncing = new(1);
 
     public ApplyBatch(FileApplier applier) => _applier = applier;
 
@@ -48,7 +52,11 @@ public sealed class ApplyBatch : IDisposable
             throw new InvalidOperationException($"{file.Path} is already staged in this batch");
         }
 
-        _files.Add(new Pending(file, stillSafe, published));
+        // The data goes to disk now, alongside the rest of the burst; Publish waits for it before the rename.
+        var sync = new SyncJob((int)file.Handle.DangerousGetHandle(), _syncing);
+        _syncing.AddCount();
+        SyncWorkers.Shared.Queue(sync);
+        _files.Add(new Pending(file, stillSafe, published, sync));
     }
 
     internal ConfinedDirectory? CachedParent(SyncPath entry) => _open.GetValueOrDefault(ParentKey(entry));
@@ -81,19 +89,20 @@ public sealed class ApplyBatch : IDisposable
         try
         {
             // Data first: a rename must never expose a file whose blocks a crash could still lose.
+            WaitForSyncs();
             for (var i = 0; i < _files.Count; i++)
             {
-                var file = _files[i].File;
-                if (LibC.Fsync((int)file.Handle.DangerousGetHandle()) != 0)
+                var (file, _, _, sync) = _files[i];
+                if (sync.Error != 0)
                 {
-                    results[i] = ApplyResult.Failed($"cannot make {file.Path} durable: {NativeFileSystem.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+                    results[i] = ApplyResult.Failed($"cannot make {file.Path} durable: {NativeFileSystem.Describe(sync.Error)}");
                 }
             }
 
             var open = _open;
             for (var i = 0; i < _files.Count; i++)
             {
-                var (file, stillSafe, _) = _files[i];
+                var (file, stillSafe, _, _) = _files[i];
                 if (results[i] is not null)
                 {
                     continue;
@@ -110,17 +119,7 @@ public sealed class ApplyBatch : IDisposable
                 }
             }
 
-            foreach (var (key, entry) in _directories)
-            {
-                if (open.TryGetValue(key, out var directory))
-                {
-                    directory.Sync();
-                }
-                else
-                {
-                    _applier.SyncParent(entry);
-                }
-            }
+            SyncDirectories();
         }
         finally
         {
@@ -140,11 +139,56 @@ public sealed class ApplyBatch : IDisposable
     {
         DisposeFiles();
         Clear();
+        _syncing.Dispose();
+    }
+
+    /// <summary>Syncs every directory a rename, a new directory or a deletion touched, all at once.</summary>
+    private void SyncDirectories()
+    {
+        var opened = new List<ConfinedDirectory>();
+        try
+        {
+            foreach (var (key, entry) in _directories)
+            {
+                if (!_open.TryGetValue(key, out var directory))
+                {
+                    directory = _applier.OpenExistingParent(entry);
+                    if (directory is null)
+                    {
+                        continue;
+                    }
+
+                    opened.Add(directory);
+                }
+
+                _syncing.AddCount();
+                SyncWorkers.Shared.Queue(new SyncJob(directory.Fd, _syncing));
+            }
+
+            WaitForSyncs();
+        }
+        finally
+        {
+            WaitForSyncs();
+            foreach (var directory in opened)
+            {
+                directory.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Waits until every queued sync of this batch has returned (their descriptors may be closed then).</summary>
+    private void WaitForSyncs()
+    {
+        _syncing.Signal();
+        _syncing.Wait();
+        _syncing.Reset(1);
     }
 
     /// <summary>Drops the staged files (their temp names go, through the still open directories), then closes the directories.</summary>
     private void DisposeFiles()
     {
+        WaitForSyncs();
         foreach (var pending in _files)
         {
             pending.File.Dispose();
@@ -172,5 +216,5 @@ public sealed class ApplyBatch : IDisposable
         return slash < 0 ? string.Empty : path.Value[..slash];
     }
 
-    private readonly record struct Pending(StagedFile File, Func<bool> StillSafe, Action<ApplyResult> Published);
+    private readonly record struct Pending(StagedFile File, Func<bool> StillSafe, Action<ApplyResult> Published, SyncJob Sync);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 using KubeSync.Engine.FileSystem;
@@ -17,7 +16,7 @@ namespace KubeSync.Engine.Applying;
 /// written. A crash at any point leaves the old file or the new one, and at worst a <c>.kubesync-*.tmp</c> file
 /// that the next apply in that directory does not collide with.
 /// </summary>
-public sealed class FileApplier
+public sealed partial class FileApplier
 {
     /// <summary>Prefix of temp files; the rules always exclude <c>.kubesync-*.tmp</c>.</summary>
     public const string TempPrefix = SyncRules.TempFilePrefix;
@@ -64,57 +63,6 @@ public sealed class FileApplier
         }
     }
 
-    /// <summary>
-    /// Writes the content to a temp file beside <paramref name="path"/> and checks it hashes to <paramref name="sha256"/>,
-    /// starting writeback without waiting for it. Nothing at the path changes until the staged file is published
-    /// (<see cref="ApplyBatch.Publish"/>); a mismatch or an error leaves no temp file behind.
-    /// </summary>
-    /// <param name="batch">When given, the parent directory comes from (and stays in) the batch's cache of open directories.</param>
-    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null)
-    {
-        var parent = OpenParent(path, create: true, batch, out var outcome, out _, out var reason);
-        if (parent.Dir is not { } dir)
-        {
-            return StageResult.Failed(new ApplyResult(outcome, null, reason));
-        }
-
-        var temp = TempName();
-        var rc = OpenTemp(dir, temp, out var handle);
-        if (rc != 0)
-        {
-            parent.Dispose();
-            return StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
-        }
-
-        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta, ownsDirectory: parent.Owned);
-        try
-        {
-            byte[] hash;
-            using (var file = new FileStream(new SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0))
-            using (var hashing = new HashingWriteStream(new BufferedStream(file, 128 * 1024), handle))
-            {
-                await writeContent(hashing, cancellationToken).ConfigureAwait(false);
-                await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
-                hash = hashing.GetHash();
-            }
-
-            if (!CryptographicOperations.FixedTimeEquals(hash, sha256))
-            {
-                staged.Dispose();
-                return StageResult.Failed(new ApplyResult(ApplyOutcome.HashMismatch, null, $"{path}: received content hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(sha256)[..Math.Min(12, sha256.Length * 2)]}"));
-            }
-
-            // Start writing the pages back now, so the fsync before the rename finds little left to do.
-            _ = LibC.SyncFileRange((int)handle.DangerousGetHandle(), 0, 0, LibC.SyncFileRangeWrite);
-            return StageResult.Staged(staged);
-        }
-        catch
-        {
-            staged.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>Sets the staged file's metadata, keeps a backup of the old file and renames the new one over it; the directory is not synced.</summary>
     internal ApplyResult Publish(StagedFile file)
     {
@@ -123,12 +71,9 @@ public sealed class FileApplier
         return result;
     }
 
-    /// <summary>Syncs the directory holding <paramref name="entry"/>, if it still exists.</summary>
-    internal void SyncParent(SyncPath entry)
-    {
-        using var dir = ConfinedDirectory.OpenParent(_root, entry, create: false, out _, out _, out _);
-        dir?.Sync();
-    }
+    /// <summary>Opens the directory holding <paramref name="entry"/>, if it still exists (to sync it).</summary>
+    internal ConfinedDirectory? OpenExistingParent(SyncPath entry) =>
+        ConfinedDirectory.OpenParent(_root, entry, create: false, out _, out _, out _);
 
     /// <summary>Creates a symlink (never following an existing one), replacing what is at the path unless it is a directory.</summary>
     public ApplyResult CreateSymlink(SyncPath path, string target, FileMetadata meta, ApplyBatch? durability = null)
@@ -362,21 +307,5 @@ public sealed class FileApplier
                 dir?.Dispose();
             }
         }
-    }
-
-    private static byte[] TempName() => Encoding.ASCII.GetBytes($"{TempPrefix}{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
-
-    private static unsafe int OpenTemp(ConfinedDirectory dir, byte[] name, out SafeFileHandle handle)
-    {
-        var z = new byte[name.Length + 1];
-        name.CopyTo(z, 0);
-        int fd;
-        fixed (byte* p = z)
-        {
-            fd = LibC.OpenAt(dir.Fd, p, LibC.OWrOnly | LibC.OCreat | LibC.OExcl | LibC.ONoFollow | LibC.OCloExec, 0x180);
-        }
-
-        handle = new SafeFileHandle(fd, ownsHandle: fd >= 0);
-        return fd < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
     }
 }

@@ -92,11 +92,16 @@ public sealed partial class PeerSession
         await _send.SendBulkAsync(offer, ct).ConfigureAwait(false);
     }
 
-    /// <summary>The content of a small file, if it still is what the row records (else it changed: rescan first).</summary>
+    /// <summary>
+    /// The content of a small file, if it still is what the row records (else it changed: rescan first). As for a
+    /// large file, the file is what the scan hashed while its size, mtime and inode are the recorded ones before and
+    /// after the read (the scanner's own test); only a row the scan marked racy (written within the file system's
+    /// timestamp granularity of its scan) is hashed again. The receiver verifies the SHA-256 in any case.
+    /// </summary>
     private byte[]? ReadInline(FileRecord row)
     {
-        using var handle = _group.Applier.OpenRead(row.Path, out var stat, out _);
-        if (handle is null || stat.Size != row.Size)
+        using var handle = _group.Applier.OpenRead(row.Path, out var before, out _);
+        if (handle is null || row.Hash is null || !SameFile(before, row))
         {
             return null;
         }
@@ -114,8 +119,16 @@ public sealed partial class PeerSession
             read += n;
         }
 
-        return row.Hash is not null && SHA256.HashData(data).AsSpan().SequenceEqual(row.Hash) ? data : null;
+        if (row.Racy)
+        {
+            return SHA256.HashData(data).AsSpan().SequenceEqual(row.Hash) ? data : null;
+        }
+
+        return NativeFileSystem.TryStat(handle, out var after) == 0 && SameFile(after, row) ? data : null;
     }
+
+    private static bool SameFile(FileStat stat, FileRecord row) =>
+        stat.Size == row.Size && stat.MtimeNs == row.MtimeNs && stat.Inode == row.Inode;
 
     private void RetryLater(string path)
     {

@@ -85,7 +85,6 @@ public sealed partial class PeerSession
                     await OnChunkAsync(chunk, batch, ct).ConfigureAwait(false);
                     break;
                 case DeltaEnd end:
-                    batch.Flush();
                     await OnDeltaEndAsync(end, batch, ct).ConfigureAwait(false);
                     break;
                 default:
@@ -301,7 +300,7 @@ public sealed partial class PeerSession
         }
         else if (offer.InlineData is { } inline)
         {
-            var staged = await _group.Applier.StageFileAsync(path, meta, entry.Hash, (output, c) => output.WriteAsync(inline, c).AsTask(), ct, batch.Durability).ConfigureAwait(false);
+            var staged = _group.Applier.StageFile(path, meta, entry.Hash, inline.Span, batch.Durability);
             if (staged.File is { } file)
             {
                 _group.Counters.FileReceived(inline.Length);
@@ -317,8 +316,13 @@ public sealed partial class PeerSession
         }
         else
         {
-            batch.Flush();
-            await StartTransferAsync(offer, local, version, owedToSender, batch, ct).ConfigureAwait(false);
+            if (local is { Deleted: false, Type: EntryType.File })
+            {
+                // Building the signature of our copy reads all of it: not while holding the state.
+                batch.Flush();
+            }
+
+            await StartTransferAsync(offer, local, version, owedToSender, ct).ConfigureAwait(false);
             return;
         }
 
@@ -389,7 +393,8 @@ public sealed partial class PeerSession
             : NativeFileSystem.TryStat(_group.Group.FullPath(path), out _) == LibC.ENOENT;
 
     /// <summary>Starts receiving a large file: our block signature goes out as Need, the chunks stream into a temp file.</summary>
-    private async Task StartTransferAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
+    /// <remarks>The Need leaves at once, ahead of the burst's acks: it promises nothing, and the sender starts streaming sooner.</remarks>
+    private async Task StartTransferAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, CancellationToken ct)
     {
         var entry = offer.Entry;
         var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
@@ -409,7 +414,7 @@ public sealed partial class PeerSession
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
-        batch.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature)));
+        _send.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature)));
     }
 
     private async Task OnChunkAsync(DeltaChunk chunk, ReceiveBatch batch, CancellationToken ct)

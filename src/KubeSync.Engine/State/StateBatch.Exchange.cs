@@ -23,7 +23,7 @@ public sealed partial class StateBatch
             path, type, deleted ? 0 : stat.Size, stat.MtimeNs, stat.Permissions, stat.Uid, stat.Gid, stat.Inode,
             deleted ? null : linkTarget, deleted ? null : hash, version, _nextSeq++, deleted, Racy: false);
         Upsert(row, version, row.Seq);
-        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        DeleteConflicts(path);
         _markDirty.Parameters["$path"].Value = path.Value;
         _markDirty.Parameters["$now"].Value = _now;
         _markDirty.ExecuteNonQuery();
@@ -50,7 +50,7 @@ public sealed partial class StateBatch
 
         var row = current with { Version = version, Seq = _nextSeq++ };
         Upsert(row, version, row.Seq);
-        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        DeleteConflicts(path);
         _markDirty.Parameters["$path"].Value = path.Value;
         _markDirty.Parameters["$now"].Value = _now;
         _markDirty.ExecuteNonQuery();
@@ -128,11 +128,19 @@ public sealed partial class StateBatch
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Every received row and confirmation runs these two: prepared once per batch, not per row.</summary>
     private int DeleteDirty(SyncPath path, string peer)
     {
-        using var cmd = Command("DELETE FROM dirty WHERE path = $p AND peer = $n");
-        cmd.Parameters.AddWithValue("$p", path.Value);
-        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
-        return cmd.ExecuteNonQuery();
+        _deleteDirty ??= Prepare("DELETE FROM dirty WHERE path = $p AND peer = $n", "$p", "$n");
+        _deleteDirty.Parameters["$p"].Value = path.Value;
+        _deleteDirty.Parameters["$n"].Value = _store.NodeId(peer, _tx);
+        return _deleteDirty.ExecuteNonQuery();
+    }
+
+    private void DeleteConflicts(SyncPath path)
+    {
+        _deleteConflicts ??= Prepare("DELETE FROM conflicts WHERE path = $p", "$p");
+        _deleteConflicts.Parameters["$p"].Value = path.Value;
+        _deleteConflicts.ExecuteNonQuery();
     }
 }

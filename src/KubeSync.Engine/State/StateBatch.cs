@@ -17,6 +17,8 @@ public sealed partial class StateBatch : IDisposable
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _markDirty;
     private readonly SqliteCommand _get;
+    private SqliteCommand? _deleteConflicts;
+    private SqliteCommand? _deleteDirty;
     private readonly long _now;
     private long _nextSeq;
     private bool _done;
@@ -83,7 +85,7 @@ public sealed partial class StateBatch : IDisposable
     {
         Execute("DELETE FROM files WHERE path = $p", path.Value);
         Execute("DELETE FROM dirty WHERE path = $p", path.Value);
-        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        DeleteConflicts(path);
     }
 
     /// <summary>
@@ -109,7 +111,7 @@ public sealed partial class StateBatch : IDisposable
             }
         }
 
-        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
+        DeleteConflicts(path);
         return Write(current, version, markDirty: true);
     }
 
@@ -167,6 +169,8 @@ public sealed partial class StateBatch : IDisposable
         _upsert.Dispose();
         _markDirty.Dispose();
         _get.Dispose();
+        _deleteConflicts?.Dispose();
+        _deleteDirty?.Dispose();
         _tx.Dispose();
     }
 

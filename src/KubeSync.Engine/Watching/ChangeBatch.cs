@@ -109,6 +109,25 @@ internal sealed class ChangeBatch
     }
 
     /// <summary>
+    /// Drops the paths and subtrees for which <paramref name="isOwn"/> holds (what the applier left there, recorded
+    /// only after the event was read: a directory's creation is reported before the applier can know its inode).
+    /// </summary>
+    public void DropWhere(Func<SyncPath, bool> isOwn)
+    {
+        if (_full)
+        {
+            return;
+        }
+
+        _paths.RemoveWhere(p => isOwn(p));
+        _trees.RemoveWhere(p => isOwn(p));
+        foreach (var path in _open.Keys.Where(isOwn).ToList())
+        {
+            _open.Remove(path);
+        }
+    }
+
+    /// <summary>
     /// The scans that cover the batch, and empties it. Nested subtrees and paths inside a scanned subtree are dropped.
     /// A file created less than a debounce ago and not closed yet stays for the next batch (its close is coming: a
     /// scan now would see it half written and scan it again after the close).

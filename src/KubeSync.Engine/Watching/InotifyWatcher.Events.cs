@@ -68,7 +68,18 @@ public sealed partial class InotifyWatcher
 
     private void Flush()
     {
+        if (_ownWrites is { } own)
+        {
+            // A second look at what the applier may have recorded since its event was read.
+            _batch.DropWhere(p => own.IsOwn(p, _root));
+        }
+
         var requests = _batch.Take();
+        if (requests.Count == 0)
+        {
+            return;
+        }
+
         WatchLog.Flushing(_logger, Group, requests.Where(r => !r.Recursive).Sum(r => r.Paths!.Count), requests.Where(r => r.Recursive && r.Paths is not null).Sum(r => r.Paths!.Count), requests.Any(r => r.Paths is null));
         _scanning = true;
         _flushes.Writer.TryWrite(requests);

@@ -153,4 +153,59 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Equal("three", Read("x/three.conf"));
         Assert.Equal(["three.conf"], Directory.GetFiles(Path.Combine(_root, "x")).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task Publish_ManyFilesInManyDirectories_SyncedConcurrently_AllLandInStagingOrder()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var done = new List<string>();
+        for (var round = 0; round < 3; round++)
+        {
+            var paths = Enumerable.Range(0, 120).Select(i => $"d{i % 12}/r{round}-{i}.txt").ToList();
+            foreach (var path in paths)
+            {
+                batch.Add(await Stage(path, $"content of {path}", batch), () => true, r =>
+                {
+                    Assert.Equal(ApplyOutcome.Applied, r.Outcome);
+                    done.Add(path);
+                });
+            }
+
+            batch.Publish();
+
+            Assert.Equal(paths, done.TakeLast(paths.Count));
+            Assert.All(paths, p => Assert.Equal($"content of {p}", Read(p)));
+            Assert.Empty(TempFiles());
+        }
+    }
+
+    [Fact]
+    public void StageFile_InMemoryContent_PublishedLikeAStreamedOne()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var content = Encoding.UTF8.GetBytes("inline content");
+        var staged = _applier.StageFile(SyncPath.Parse("deep/er/inline.txt"), Meta, SHA256.HashData(content), content, batch);
+        Assert.Null(staged.Failure);
+        ApplyResult? result = null;
+        batch.Add(staged.File!, () => true, r => result = r);
+        Assert.Single(TempFiles());
+
+        batch.Publish();
+
+        Assert.Equal(ApplyOutcome.Applied, result!.Outcome);
+        Assert.Equal("inline content", Read("deep/er/inline.txt"));
+        Assert.Equal(Meta.MtimeNs, result.Stat!.Value.MtimeNs);
+        Assert.Empty(TempFiles());
+    }
+
+    [Fact]
+    public void StageFile_HashMismatch_CreatesNothing()
+    {
+        var staged = _applier.StageFile(SyncPath.Parse("new-dir/a.conf"), Meta, SHA256.HashData("expected"u8), "tampered"u8);
+
+        Assert.Null(staged.File);
+        Assert.Equal(ApplyOutcome.HashMismatch, staged.Failure!.Outcome);
+        Assert.Empty(TempFiles());
+        Assert.False(Directory.Exists(Path.Combine(_root, "new-dir")));
+    }
 }

@@ -33,6 +33,22 @@ public sealed class ChangeBatchTests
         Assert.True(batch.IsEmpty);
     }
 
+    [Fact]
+    public void DropWhere_OwnPathsAndTrees_LeaveTheRest()
+    {
+        var batch = new ChangeBatch(_clock, Debounce);
+        batch.Add(P("own.conf"));
+        batch.Add(P("app.conf"));
+        batch.AddTree(P("own-dir"));
+        batch.AddTree(P("app-dir"));
+
+        batch.DropWhere(p => p.Value.StartsWith("own", StringComparison.Ordinal));
+        var requests = batch.Take();
+
+        Assert.Equal(["app-dir"], requests[0].Paths!.Select(p => p.Value));
+        Assert.Equal(["app.conf"], requests[1].Paths!.Select(p => p.Value));
+    }
+
     /// <summary>A batch whose group was busy a moment ago: one change was just flushed, so the next ones are a burst.</summary>
     private ChangeBatch Busy(int maxPaths = 1000)
     {

@@ -275,6 +275,29 @@ public sealed partial class InotifyWatcherTests : IAsyncDisposable
         await Eventually.TrueAsync(() => _f.IsLive("made/applied.conf"), "the app's edit of an applied file scanned", Deadline);
     }
 
+    [Fact]
+    public async Task OwnWrites_DirectoryRecordedAfterItsEventWasRead_NotScannedAtTheFlush()
+    {
+        var applier = new FileApplier(_f.Files.Group.Root, null, IgnoredMetadata.None);
+        var watcher = _f.Start(debounce: TimeSpan.FromSeconds(3), ownWrites: applier.Writes);
+        var watches = watcher.WatchCount;
+
+        // A change first, so that the directory comes within the debounce after it: a burst, flushed after the quiet
+        // debounce, not a leading change flushed at once (which would come before the applier's record).
+        _f.Write("first.conf", "the app's");
+        await Eventually.TrueAsync(() => _f.IsLive("first.conf"), "the leading change scanned", Deadline);
+
+        // The applier's mkdir: its event is read (the new directory gets its watch) before the applier records it.
+        Directory.CreateDirectory(_f.Full("late"));
+        await Eventually.TrueAsync(() => watcher.WatchCount > watches, "the new directory watched", Deadline);
+        Assert.Equal(0, NativeFileSystem.TryStat(_f.Full("late"), out var stat));
+        applier.Writes.Record(SyncPath.Parse("late"), stat);
+        _f.Write("sentinel.conf", "the app's");
+        await Eventually.TrueAsync(() => _f.IsLive("sentinel.conf"), "the flush with the directory's event scanned", Deadline);
+
+        Assert.DoesNotContain(_f.Requests, r => r.Paths?.Any(p => p.Value == "late") == true);
+    }
+
     private static string Sha(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "getuid")]
