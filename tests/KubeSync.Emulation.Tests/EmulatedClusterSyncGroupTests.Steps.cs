@@ -13,7 +13,7 @@ namespace KubeSync.Emulation.Tests;
 public sealed partial class EmulatedClusterSyncGroupTests
 {
     /// <summary>The SyncGroup's status, each sidecar's <c>kubesync_</c> metrics and the operator's metrics agree: 3 members, all synced, nothing owed, no conflict.</summary>
-    private static async Task CheckStatusAndMetricsAsync(OperatedCluster cluster, List<EmulatedPod> pods)
+    private async Task CheckStatusAndMetricsAsync(OperatedCluster cluster, List<EmulatedPod> pods)
     {
         var group = await WaitGroupAsync(cluster, 3, "Synced with 3 members, nothing dirty, no conflicts");
         Assert.Equal(pods.Select(p => p.Name), group.Status!.Members.Select(m => m.Pod).Order(StringComparer.Ordinal));
@@ -30,6 +30,11 @@ public sealed partial class EmulatedClusterSyncGroupTests
             Assert.True(Sum(metrics, "kubesync_dirty_files") == 0, $"{pod.Name} owes files:\n{metrics}");
             Assert.True(Sum(metrics, "kubesync_conflicts") == 0, $"{pod.Name} has conflicts:\n{metrics}");
             Assert.True(Sum(metrics, "kubesync_peers_connected") >= 1, $"{pod.Name} has no peer:\n{metrics}");
+
+            // kubectl exec POD -c kubesync -- kubesync status: the CLI finds the config through KUBESYNC_CONFIG.
+            var status = await pod.ExecAsync(SyncGroupLabels.SidecarContainer, ContainerImage.KubeSync().Argv(["kubesync", "status"], null), CancellationToken.None, CallTimeout);
+            Assert.True(status.ExitCode == 0 && status.Stdout.Contains(NginxWeb.Group, StringComparison.Ordinal), $"kubesync status in {pod.Name}: exit {status.ExitCode}\n{status.Stdout}\n{status.Stderr}");
+            output?.WriteLine($"kubesync status in {pod.Name}:\n{status.Stdout}");
         }
 
         var operatorMetrics = await http.GetStringAsync(new Uri(cluster.Operator.Address, "/metrics")).WithTimeout("the operator's /metrics", CallTimeout);
