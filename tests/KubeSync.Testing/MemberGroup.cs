@@ -237,13 +237,14 @@ public sealed partial class MemberGroup : IAsyncDisposable
 
     private void WriteConfig(GroupMember member)
     {
-        var peers = _members.Values.Where(m => m != member && !m.Options.Outsider).Select(m => m.Endpoint);
+        var peers = _members.Values.Where(m => m != member && !m.Options.Outsider && member.Options.StaticPeers?.Contains(m.Name) != false).Select(m => m.Endpoint);
         var yaml = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"node: {member.Name}")
             .AppendLine(CultureInfo.InvariantCulture, $"listen: \"{member.Options.Address}:{member.Port}\"")
             .AppendLine(CultureInfo.InvariantCulture, $"admin: \"127.0.0.1:{member.AdminPort}\"")
             .AppendLine("tls: {cert: tls/tls.crt, key: tls/tls.key, ca: tls/ca.crt}")
             .AppendLine("keyFile: group.key")
+            .AppendLine(member.Options.WatchConfig is { } watch ? $"watchConfig: {(watch ? "true" : "false")}" : "")
             .AppendLine(CultureInfo.InvariantCulture, $"timing: {{rescan: {_options.Rescan}, pull: {_options.Pull}{(member.Options.Timing is { } timing ? ", " + timing : "")}}}")
             .AppendLine("groups:")
             .AppendLine(CultureInfo.InvariantCulture, $"  - name: {_options.Group}")

@@ -27,6 +27,12 @@ public sealed record MemberOptions
     /// <summary>Keys added to the member's <c>timing</c> map, e.g. <c>drain: 5s</c>.</summary>
     public string? Timing { get; init; }
 
+    /// <summary><c>watchConfig</c>: false, and only SIGHUP reloads the member's config; null leaves the key out (true).</summary>
+    public bool? WatchConfig { get; init; }
+
+    /// <summary>The members listed in <c>peers.static</c>; null lists every other member (outsiders aside).</summary>
+    public IReadOnlyList<string>? StaticPeers { get; init; }
+
     /// <summary>A member refused by the others: its tree takes no part in <see cref="MemberGroup.WaitConvergedAsync(string[])"/>.</summary>
     public bool Outsider => ForeignKey || ForeignCertificateAuthority;
 }

@@ -30,6 +30,12 @@ public sealed class KubeSyncConfig
     /// <summary><c>keyFile</c>: the group key written by <c>kubesync keygen</c>.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>
+    /// <c>watchConfig</c>: re-read this file when it changes (inotify on its directory, ConfigMap updates included), as
+    /// on SIGHUP; false: only SIGHUP reloads.
+    /// </summary>
+    public bool WatchConfig { get; init; } = true;
+
     /// <summary><c>timing</c>.</summary>
     public TimingConfig Timing { get; init; } = new();
 

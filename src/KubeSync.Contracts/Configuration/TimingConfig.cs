@@ -17,4 +17,10 @@ public sealed class TimingConfig
 
     /// <summary><c>timing.drain</c>: how long shutdown may spend pushing what is dirty.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary><c>timing.handshake</c>: time allowed for the TLS and protocol handshakes of a new peer connection.</summary>
+    public TimeSpan Handshake { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>timing.idle</c>: a peer connection on which nothing arrived for this long is closed (idle ones are pinged).</summary>
+    public TimeSpan Idle { get; init; } = TimeSpan.FromSeconds(45);
 }

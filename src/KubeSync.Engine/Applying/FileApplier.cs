@@ -23,7 +23,7 @@ public sealed class FileApplier
     public const string TempPrefix = SyncRules.TempFilePrefix;
 
     private readonly string _root;
-    private readonly BackupStore? _backups;
+    private volatile BackupStore? _backups;
     private readonly IgnoredMetadata _ignore;
 
     public FileApplier(string root, BackupStore? backups, IgnoredMetadata ignore)
@@ -32,6 +32,9 @@ public sealed class FileApplier
         _backups = backups;
         _ignore = ignore;
     }
+
+    /// <summary>Where replaced files go from now on (<c>backup</c> changed by a config reload), or null for nowhere.</summary>
+    public void UseBackups(BackupStore? backups) => _backups = backups;
 
     /// <summary>What this applier just wrote, for the watcher to recognize its own events.</summary>
     public AppliedWrites Writes { get; } = new();

@@ -15,7 +15,7 @@ public static partial class ConfigLoader
     /// <summary>Where the config is looked for when neither <c>--config</c> nor <c>KUBESYNC_CONFIG</c> says.</summary>
     public const string DefaultPath = "/etc/kubesync/kubesync.yaml";
 
-    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "timing", "groups"];
+    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "watchConfig", "timing", "groups"];
 
     /// <summary>Which file to read: the explicit path, else <c>KUBESYNC_CONFIG</c>, else <see cref="DefaultPath"/>.</summary>
     public static string ResolvePath(string? explicitPath, IDictionary environment) =>
@@ -71,6 +71,7 @@ public static partial class ConfigLoader
             Tls = tls,
             Insecure = r.Bool("insecure", false),
             KeyFile = r.String("keyFile") is { } key ? Resolve(baseDir, key) : null,
+            WatchConfig = r.Bool("watchConfig", true),
             Timing = timing,
             Groups = groups,
             SourceFile = sourceFile,
@@ -114,8 +115,10 @@ public static partial class ConfigLoader
             PeerExpiry = r.Duration("peerExpiry", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             Drain = r.Duration("drain", TimeSpan.FromSeconds(20), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Pull = r.Duration("pull", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+            Handshake = r.Duration("handshake", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),
+            Idle = r.Duration("idle", TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(3), TimeSpan.FromHours(1)),
         };
-        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull"]);
+        r.RejectUnknownKeys(["debounce", "rescan", "peerExpiry", "drain", "pull", "handshake", "idle"]);
         return timing;
     }
 

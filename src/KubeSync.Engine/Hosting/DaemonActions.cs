@@ -20,7 +20,7 @@ internal sealed class DaemonActions : IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly Metrics.KubeSyncMetrics _metrics;
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private HttpClient? _http;
     private readonly Dictionary<string, PendingActionStore> _stores = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private KubeApiClient? _kube;
@@ -71,7 +71,7 @@ internal sealed class DaemonActions : IDisposable
                 _stores[group.Name] = store;
             }
 
-            scheduler = new ActionScheduler(config, Runners(), store, _time, _loggers.CreateLogger<ActionScheduler>());
+            scheduler = new ActionScheduler(config, Runners(config), store, _time, _loggers.CreateLogger<ActionScheduler>());
             scheduler.RunCompleted += (_, report) => _metrics.RecordActionRun(report.Group, report.Action, report.Result.Outcome.ToLabel());
             _ = scheduler.Completion.ContinueWith(
                 t => Failed?.Invoke(group.Name, t.Exception!.GetBaseException()),
@@ -118,11 +118,17 @@ internal sealed class DaemonActions : IDisposable
         }
     }
 
-    private IEnumerable<IActionRunner> Runners()
+    private IEnumerable<IActionRunner> Runners(GroupConfig config)
     {
         yield return new ExecActionRunner(_time);
         yield return new SignalActionRunner();
-        yield return new HttpActionRunner(_http);
+
+        // Made on first use: an HttpClient loads the HTTP stack, which a member without http actions does not need.
+        if (config.Actions.Any(a => a.Http is not null))
+        {
+            yield return new HttpActionRunner(_http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+        }
+
         if (_podExec is not null)
         {
             yield return _podExec;
@@ -170,7 +176,7 @@ internal sealed class DaemonActions : IDisposable
         }
 
         _stores.Clear();
-        _http.Dispose();
+        _http?.Dispose();
         _kube?.Dispose();
     }
 }

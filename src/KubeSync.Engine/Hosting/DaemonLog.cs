@@ -37,15 +37,21 @@ internal static partial class DaemonLog
     [LoggerMessage(1405, LogLevel.Warning, "{Group}: stopping with action {Action} still pending ({Paths} paths); it runs after the next start")]
     public static partial void LeftPending(ILogger logger, string group, string action, int paths);
 
-    [LoggerMessage(1406, LogLevel.Information, "config reloaded from {File}: {Changes}")]
-    public static partial void Reloaded(ILogger logger, string file, string changes);
+    [LoggerMessage(1406, LogLevel.Information, "config reloaded from {File} ({Trigger}): {Changes} changed")]
+    public static partial void Reloaded(ILogger logger, string file, string trigger, string changes);
 
-    [LoggerMessage(1407, LogLevel.Warning, "config {File}: {Key} changed but needs a restart; the running value stays")]
-    public static partial void NeedsRestart(ILogger logger, string file, string key);
+    [LoggerMessage(1407, LogLevel.Warning, "config {File}: {Keys} changed but only take effect after a restart; the running values stay")]
+    public static partial void NeedsRestart(ILogger logger, string file, string keys);
 
-    [LoggerMessage(1408, LogLevel.Error, "config {File} rejected, the running config stays: {Reason}")]
-    public static partial void ReloadRejected(ILogger logger, string file, string reason);
+    [LoggerMessage(1408, LogLevel.Error, "config {File} rejected ({Trigger}), the running config stays: {Reason}")]
+    public static partial void ReloadRejected(ILogger logger, string file, string trigger, string reason);
 
-    [LoggerMessage(1409, LogLevel.Debug, "config {File} re-read: nothing that can change without a restart changed")]
-    public static partial void ReloadUnchanged(ILogger logger, string file);
+    [LoggerMessage(1409, LogLevel.Information, "config {File} re-read ({Trigger}): nothing to change")]
+    public static partial void ReloadUnchanged(ILogger logger, string file, string trigger);
+
+    [LoggerMessage(1410, LogLevel.Information, "{Group}: sync rules changed; watching again and rescanning everything")]
+    public static partial void RulesChanged(ILogger logger, string group);
+
+    [LoggerMessage(1411, LogLevel.Debug, "memory {When}: working set {WorkingSetMiB} MiB, GC heap {HeapMiB} MiB, committed {CommittedMiB} MiB, fragmented {FragmentedMiB} MiB, generations (KiB) {Generations}, {Gen0} gen0 and {Gen2} gen2 collections")]
+    public static partial void Memory(ILogger logger, string when, long workingSetMiB, long heapMiB, long committedMiB, long fragmentedMiB, string generations, int gen0, int gen2);
 }

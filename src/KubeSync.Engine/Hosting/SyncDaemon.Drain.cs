@@ -15,7 +15,7 @@ public sealed partial class SyncDaemon
     /// transfers, and the schedulers run the actions that are due, for at most <c>timing.drain</c>. What is left is
     /// logged; it stays dirty (or pending) in the state database for the next start.
     /// </summary>
-    private async Task DrainAsync(Task rescans, CancellationTokenSource localStop, CancellationToken cancellationToken)
+    private async Task DrainAsync(Task localLoops, CancellationTokenSource localStop, CancellationToken cancellationToken)
     {
         var drain = _config.Timing.Drain;
         DaemonLog.Draining(_log, (long)drain.TotalMilliseconds);
@@ -25,7 +25,7 @@ public sealed partial class SyncDaemon
 
         await StopWatchersAsync().ConfigureAwait(false);
         await localStop.CancelAsync().ConfigureAwait(false);
-        await rescans.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await localLoops.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
             // The watchers abandon changes they had not scanned yet; a write just before the signal is still owed.

@@ -5,9 +5,7 @@ using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Configuration;
 using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Peers;
-using KubeSync.Engine.Protocol;
 using KubeSync.Engine.Scanning;
-using KubeSync.Engine.Security;
 using KubeSync.Engine.Watching;
 
 using Microsoft.Extensions.Logging;
@@ -21,7 +19,7 @@ namespace KubeSync.Engine.Hosting;
 /// </summary>
 public sealed partial class SyncDaemon : IAsyncDisposable
 {
-    private readonly KubeSyncConfig _config;
+    private volatile KubeSyncConfig _config;
     private readonly ILogger _log;
     /// <summary>How often the rescan loop reports progress while it waits.</summary>
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
@@ -34,6 +32,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     private readonly Dictionary<string, InotifyWatcher> _watchers = new(StringComparer.Ordinal);
     private readonly DaemonActions _actions;
     private readonly TimeProvider _time;
+    private readonly MemoryTrim _memory = new();
 
     private SyncDaemon(KubeSyncConfig config, IReadOnlyList<GroupRuntime> groups, PeerHost host, KubeSyncMetrics metrics, DaemonActions actions, TimeProvider time, ILoggerFactory loggers)
     {
@@ -55,6 +54,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     /// <summary>The daemon's loops, for /healthz; other loops (the watcher) register here too.</summary>
     public LivenessRegistry Liveness { get; }
 
+    /// <summary>The configuration in force: the one started with, or what the last config reload applied.</summary>
     public KubeSyncConfig Config => _config;
 
     /// <summary>Whether every group is ready (/readyz).</summary>
@@ -78,9 +78,9 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     public static async Task<SyncDaemon> StartAsync(KubeSyncConfig config, ILoggerFactory loggers, SyncTuning? tuning = null, TimeProvider? time = null, bool listen = true, CancellationToken cancellationToken = default)
     {
         time ??= TimeProvider.System;
-        tuning ??= new SyncTuning { PullInterval = config.Timing.Pull };
-        var key = ReadKey(config);
-        var tls = await LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
+        tuning ??= SyncTuning.FromConfig(config.Timing);
+        var key = MemberCredentials.ReadKey(config);
+        var tls = await MemberCredentials.LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
         if (!HostPort.TryParse(config.Listen, out var host, out var port, out var error, KubeSyncConfig.DefaultPort))
         {
             throw new ConfigException("listen", error);
@@ -137,10 +137,13 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         DaemonLog.Listening(_log, _config.Node, Host.ListenEndPoint, _config.Insecure ? "plaintext (insecure)" : "mutual TLS");
         try
         {
+            // Watched from the start: a change during the initial scan is reloaded once the loops run.
+            StartOrStopConfigWatcher();
             await RunGroupsAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            StopConfigWatcher();
             await StopWatchersAsync().ConfigureAwait(false);
             await DaemonActions.StopAsync(Groups).ConfigureAwait(false);
         }
@@ -184,11 +187,15 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             }
         }
 
+        LogMemory("after the initial scan");
+        await TrimMemoryAsync(cancellationToken).ConfigureAwait(false);
+
         using var localStop = new CancellationTokenSource();
         using var networkStop = new CancellationTokenSource();
         var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
         var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, localStop.Token), localStop.Token);
-        var loops = Task.WhenAll(network, rescans);
+        var reloads = ReloadLoopAsync(localStop.Token);
+        var loops = Task.WhenAll(network, rescans, reloads);
 
         // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));
@@ -199,7 +206,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             var first = await Task.WhenAny(waitingOn).ConfigureAwait(false);
             if (first == stopRequested)
             {
-                await DrainAsync(rescans, localStop, CancellationToken.None).ConfigureAwait(false);
+                await DrainAsync(Task.WhenAll(rescans, reloads), localStop, CancellationToken.None).ConfigureAwait(false);
                 break;
             }
 
@@ -224,6 +231,38 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         if (loops.IsFaulted)
         {
             await loops.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>After a burst of work (a full scan), gives what it left committed back to the system (<see cref="MemoryTrim"/>).</summary>
+    private async Task TrimMemoryAsync(CancellationToken ct)
+    {
+        if (!_memory.IsWasteful())
+        {
+            return;
+        }
+
+        foreach (var group in Groups)
+        {
+            using (await group.Gate.EnterAsync(ct).ConfigureAwait(false))
+            {
+                group.Group.Store.ReleaseMemory();
+            }
+        }
+
+        _memory.Collect();
+        LogMemory("after trimming");
+    }
+
+    private void LogMemory(string when)
+    {
+        if (_log.IsEnabled(LogLevel.Debug))
+        {
+            var gc = GC.GetGCMemoryInfo();
+            DaemonLog.Memory(
+                _log, when, Environment.WorkingSet >> 20, gc.HeapSizeBytes >> 20, gc.TotalCommittedBytes >> 20, gc.FragmentedBytes >> 20,
+                string.Join("/", gc.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes >> 10).ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                GC.CollectionCount(0), GC.CollectionCount(2));
         }
     }
 
@@ -329,6 +368,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
                 {
                     var slice = TimeSpan.FromTicks(Math.Min(HeartbeatInterval.Ticks, (_config.Timing.Rescan - waited.Elapsed).Ticks));
                     heartbeat.Beat();
+                    await TrimMemoryAsync(ct).ConfigureAwait(false);
+
                     if (slice <= TimeSpan.Zero || await _scanRequested.WaitAsync(slice, ct).ConfigureAwait(false))
                     {
                         break;
@@ -379,59 +420,6 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         }
     }
 
-    private static byte[] ReadKey(KubeSyncConfig config)
-    {
-        if (config.KeyFile is null)
-        {
-            throw new ConfigException("keyFile", "is required to run: every member proves it holds the group key (make one with kubesync keygen FILE)");
-        }
-
-        try
-        {
-            return GroupKey.Read(config.KeyFile);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            throw new ConfigException("keyFile", e.Message);
-        }
-    }
-
-    private static async Task<PeerTls> LoadTlsAsync(KubeSyncConfig config, ILoggerFactory loggers, TimeProvider time, CancellationToken ct)
-    {
-        if (config.Insecure)
-        {
-            return PeerTls.Insecure;
-        }
-
-        if (config.Tls is not { } tls)
-        {
-            throw new ConfigException("tls", "is required unless insecure: true (make a CA and member certificates with kubesync cert DIR)");
-        }
-
-        System.Security.Cryptography.X509Certificates.X509Certificate2 member;
-        IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2> ca;
-        try
-        {
-            member = await CertificateFiles.LoadAsync(tls.Cert, tls.Key, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new ConfigException("tls.cert", $"cannot load {tls.Cert} with {tls.Key}: {e.Message}");
-        }
-
-        try
-        {
-            ca = await CertificateFiles.LoadCertificatesAsync(tls.Ca, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new ConfigException("tls.ca", $"cannot load {tls.Ca}: {e.Message}");
-        }
-
-        var log = loggers.CreateLogger("kubesync.tls");
-        return PeerTls.MutualTls(member, ca, time, reason => DaemonLog.CertificateRejected(log, reason));
-    }
-
     public async ValueTask DisposeAsync()
     {
         await StopWatchersAsync().ConfigureAwait(false);
@@ -449,6 +437,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         }
 
         Metrics.Dispose();
+        StopConfigWatcher();
         _scanRequested.Dispose();
+        _reloadRequested.Dispose();
     }
 }

@@ -25,6 +25,7 @@ public sealed class KubeSyncMetrics : IDisposable
     private readonly Histogram<double> _scanDuration;
     private readonly Counter<long> _watchOverflows;
     private readonly Counter<long> _actionRuns;
+    private readonly Counter<long> _configReloads;
     private readonly ConcurrentDictionary<string, GroupSnapshot> _snapshots = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<GroupRuntime> _groups = [];
     private volatile PeerHost? _host;
@@ -51,6 +52,11 @@ public sealed class KubeSyncMetrics : IDisposable
         _scanDuration = _meter.CreateHistogram("kubesync_scan_duration_seconds", unit: "s", description: "Duration of full scans of the group's root", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ScanBounds });
         _watchOverflows = _meter.CreateCounter<long>("kubesync_watch_overflows", description: "Times the change watcher lost events and fell back to a scan");
         _actionRuns = _meter.CreateCounter<long>("kubesync_action_runs", description: "Action runs by action and outcome");
+        _configReloads = _meter.CreateCounter<long>("kubesync_config_reloads", description: "Config reloads (SIGHUP or a changed file) by outcome: applied, unchanged, rejected");
+        foreach (var outcome in Hosting.ConfigReload.Outcomes)
+        {
+            _configReloads.Add(0, Tag("outcome", outcome));
+        }
     }
 
     /// <summary>The version in <c>kubesync_build_info</c>: the informational version of this build.</summary>
@@ -110,6 +116,9 @@ public sealed class KubeSyncMetrics : IDisposable
     /// <summary>Counts one run of an action with its outcome (<c>ok</c>, <c>failed</c>, <c>timeout</c>…).</summary>
     public void RecordActionRun(string group, string action, string outcome) =>
         _actionRuns.Add(1, Tag("group", group), Tag("action", action), Tag("outcome", outcome));
+
+    /// <summary>Counts one config reload with its outcome (<see cref="Hosting.ConfigReload"/>).</summary>
+    public void RecordConfigReload(string outcome) => _configReloads.Add(1, Tag("outcome", outcome));
 
     public void Dispose()
     {

@@ -26,12 +26,13 @@ public sealed class GroupRuntime : IDisposable
     private readonly Scanner _scanner;
     private volatile CompletedScan? _lastFullScan;
     private ActionScheduler? _actions;
+    private volatile SyncTuning _tuning;
 
     public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null, KubeSyncMetrics? metrics = null)
     {
         Metrics = metrics;
         Group = group;
-        Tuning = tuning;
+        _tuning = tuning;
         Loggers = loggers;
         Time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger("kubesync.group");
@@ -39,6 +40,7 @@ public sealed class GroupRuntime : IDisposable
         Applier = new FileApplier(group.Root, group.Config.Backup is { } backup ? new BackupStore(backup) : null, group.Ignore);
         Handshake = new HandshakeOptions(group.Config.Name, group.Node, groupKey);
         IsNewMember = group.Store.OpenedAtSchemaVersion == 0;
+        Readiness = new MemberReadiness(MarkReady);
     }
 
     public LocalGroup Group { get; }
@@ -62,7 +64,12 @@ public sealed class GroupRuntime : IDisposable
     /// <summary>The last full scan that finished, or null before the first.</summary>
     public CompletedScan? LastFullScan => _lastFullScan;
 
-    public SyncTuning Tuning { get; }
+    /// <summary>The session knobs; a config reload may replace them (<c>timing.pull</c>).</summary>
+    public SyncTuning Tuning
+    {
+        get => _tuning;
+        set => _tuning = value;
+    }
 
     /// <summary>The group's action scheduler, or null when it has no actions (or outside a daemon).</summary>
     public ActionScheduler? Actions => Volatile.Read(ref _actions);
@@ -80,7 +87,10 @@ public sealed class GroupRuntime : IDisposable
     /// <summary>The state database was created by this process: the member has never been in the group before.</summary>
     public bool IsNewMember { get; }
 
-    /// <summary>Completes when the member may serve: an existing member after its first scan, a new one after a full pull.</summary>
+    /// <summary>Decides when a new member is ready, from its pull rounds and what its peers say of themselves.</summary>
+    public MemberReadiness Readiness { get; }
+
+    /// <summary>Completes when the member may serve: an existing member after its first scan, a new one after a full pull (<see cref="MemberReadiness"/>).</summary>
     public Task Ready => _ready.Task;
 
     public bool IsReady => _ready.Task.IsCompleted;

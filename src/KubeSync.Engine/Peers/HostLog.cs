@@ -10,9 +10,6 @@ internal static partial class HostLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused a connection from {Remote} ({Label}): {Reason}")]
     public static partial void Refused(ILogger logger, string remote, string label, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: a connection with {Peer} already exists; closing the new one")]
-    public static partial void Duplicate(ILogger logger, string group, string peer);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: {Host}:{Port} should be {Expected} but is {Actual}; check peers.static")]
     public static partial void UnexpectedNode(ILogger logger, string group, string host, int port, string expected, string actual);
 

@@ -25,6 +25,8 @@ public sealed class PeerHost : IAsyncDisposable
     private readonly Socket? _listener;
     private readonly ConcurrentDictionary<Task, bool> _tasks = new();
     private readonly ConcurrentDictionary<string, bool> _selfAddresses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CancellationTokenSource> _dialers = new(StringComparer.Ordinal);
+    private CancellationToken? _running;
 
     public PeerHost(IReadOnlyList<GroupRuntime> groups, PeerTls tls, IPEndPoint? listen, ILoggerFactory loggers)
     {
@@ -57,28 +59,35 @@ public sealed class PeerHost : IAsyncDisposable
     /// <summary>Accepts and dials until <paramref name="cancellationToken"/>.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loops = new List<Task>();
-        if (_listener is not null)
+        lock (_dialers)
         {
-            loops.Add(AcceptLoopAsync(_listener, cancellationToken));
-        }
-
-        foreach (var group in _groups.Values)
-        {
-            foreach (var peer in group.Group.Config.Peers.Static)
+            _running = cancellationToken;
+            foreach (var group in _groups.Values)
             {
-                loops.Add(DialLoopAsync(group, peer.Host, peer.Port, peer.Node, cancellationToken));
-            }
+                // A new member's readiness waits for the first attempt on every configured peer (MemberReadiness).
+                foreach (var peer in group.Group.Config.Peers.Static)
+                {
+                    group.Readiness.Expect($"{peer.Host}:{peer.Port}");
+                }
 
-            if (group.Group.Config.Peers.Dns is { } dns)
-            {
-                loops.Add(DiscoverLoopAsync(group, dns.Name, dns.Port, cancellationToken));
+                if (group.Group.Config.Peers.Dns is { } dns)
+                {
+                    group.Readiness.Expect(DnsTarget(dns.Name));
+                }
+
+                group.Readiness.Arm();
+                ReconcileDialers(group);
             }
         }
 
         try
         {
-            await Task.WhenAll(loops).ConfigureAwait(false);
+            if (_listener is not null)
+            {
+                await AcceptLoopAsync(_listener, cancellationToken).ConfigureAwait(false);
+            }
+
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -86,6 +95,77 @@ public sealed class PeerHost : IAsyncDisposable
         }
 
         await Task.WhenAll(_tasks.Keys).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The group's <c>peers</c> changed (a config reload): dials the static peers and DNS name that are new, and stops
+    /// dialling (closing the sessions this member opened to) the ones no longer listed. Connections peers open to this
+    /// member are accepted as before.
+    /// </summary>
+    public void UpdatePeers(GroupRuntime group)
+    {
+        lock (_dialers)
+        {
+            if (_running is not null)
+            {
+                ReconcileDialers(group);
+            }
+        }
+    }
+
+    /// <summary>Starts a dial or discover loop per configured peer of <paramref name="group"/> and stops those no longer configured. Holds the lock.</summary>
+    private void ReconcileDialers(GroupRuntime group)
+    {
+        var peers = group.Group.Config.Peers;
+        var wanted = new Dictionary<string, Func<CancellationToken, Task>>(StringComparer.Ordinal);
+        foreach (var peer in peers.Static)
+        {
+            wanted[$"{group.Name}/static/{peer.Node}={peer.Host}:{peer.Port}"] = ct => DialLoopAsync(group, peer.Host, peer.Port, peer.Node, ct);
+        }
+
+        if (peers.Dns is { } dns)
+        {
+            wanted[$"{group.Name}/dns/{dns.Name}:{dns.Port}"] = ct => DiscoverLoopAsync(group, dns.Name, dns.Port, ct);
+        }
+
+        var prefix = group.Name + "/";
+        foreach (var key in _dialers.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && !wanted.ContainsKey(k)).ToList())
+        {
+            _dialers[key].Cancel();
+            _dialers.Remove(key);
+        }
+
+        foreach (var (key, loop) in wanted.Where(w => !_dialers.ContainsKey(w.Key)).ToList())
+        {
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(_running!.Value);
+            _dialers[key] = stop;
+            Track(RunDialerAsync(key, loop, stop));
+        }
+    }
+
+    /// <summary>Runs one dial or discover loop until it ends or is stopped, then forgets it.</summary>
+    private async Task RunDialerAsync(string key, Func<CancellationToken, Task> loop, CancellationTokenSource stop)
+    {
+        try
+        {
+            await loop(stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopping, or no longer configured.
+        }
+        finally
+        {
+            lock (_dialers)
+            {
+                if (_dialers.TryGetValue(key, out var current) && current == stop)
+                {
+                    _dialers.Remove(key);
+                }
+            }
+
+            stop.Dispose();
+        }
     }
 
     /// <summary>Dials <paramref name="endPoint"/> once and returns the session, not started (for one-shot verbs).</summary>
@@ -98,6 +178,12 @@ public sealed class PeerHost : IAsyncDisposable
         {
             var connection = await ProtocolHandshake.RunAsync(stream, HandshakeRole.Initiator, group.Handshake, timeout.Token).ConfigureAwait(false);
             return new PeerSession(group, connection, endPoint.ToString());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ProtocolHandshake.SendTimeoutGoodbyeAsync(stream, group.Handshake.MaxFrameLength, group.Tuning.HandshakeTimeout).ConfigureAwait(false);
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
         catch
         {
@@ -147,6 +233,11 @@ public sealed class PeerHost : IAsyncDisposable
             catch (Exception e) when (e is ProtocolException or IOException or SocketException or OperationCanceledException)
             {
                 Refused(remote, e, ct);
+                if (e is OperationCanceledException && stream is not null && !ct.IsCancellationRequested)
+                {
+                    await ProtocolHandshake.SendTimeoutGoodbyeAsync(stream, anyGroup.Handshake.MaxFrameLength, anyGroup.Tuning.HandshakeTimeout).ConfigureAwait(false);
+                }
+
                 await DrainAndCloseAsync(stream, socket).ConfigureAwait(false);
                 return;
             }
@@ -202,27 +293,32 @@ public sealed class PeerHost : IAsyncDisposable
         }
     }
 
-    private async Task RunSessionAsync(GroupRuntime group, PeerConnection connection, string? address, CancellationToken ct)
+    /// <summary>Runs an accepted connection's session; it registers itself once the peer takes part (an observer never does).</summary>
+    private static async Task RunSessionAsync(GroupRuntime group, PeerConnection connection, string? address, CancellationToken ct)
     {
         var session = new PeerSession(group, connection, address);
         await using (session.ConfigureAwait(false))
         {
-            var loser = group.Register(session);
-            if (ReferenceEquals(loser, session))
-            {
-                HostLog.Duplicate(_log, group.Name, connection.PeerNodeId);
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await connection.CloseAsync(ProtocolError.Duplicate, "another connection with this member is kept", timeout.Token).ConfigureAwait(false);
-                return;
-            }
-
-            loser?.Stop("replaced by another connection with the same member");
             await session.RunAsync(ct).ConfigureAwait(false);
         }
     }
 
     private async Task DialLoopAsync(GroupRuntime group, string host, int port, string? expectedNode, CancellationToken ct)
     {
+        var target = $"{host}:{port}";
+        try
+        {
+            await DialAsync(group, host, port, expectedNode, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            group.Readiness.Settled(target);
+        }
+    }
+
+    private async Task DialAsync(GroupRuntime group, string host, int port, string? expectedNode, CancellationToken ct)
+    {
+        var target = $"{host}:{port}";
         var backoff = TimeSpan.FromMilliseconds(200);
         var knownNode = expectedNode;
         var reported = false;
@@ -245,7 +341,8 @@ public sealed class PeerHost : IAsyncDisposable
                     HostLog.UnexpectedNode(_log, group.Name, host, port, expectedNode, session.Peer);
                 }
 
-                await RunDialledAsync(group, session, ct).ConfigureAwait(false);
+                await RunDialledAsync(group, session, target, ct).ConfigureAwait(false);
+                group.Readiness.Settled(target);
             }
             catch (ProtocolException e) when (e.Error == ProtocolError.SelfConnection)
             {
@@ -256,6 +353,7 @@ public sealed class PeerHost : IAsyncDisposable
             {
                 Counters.ProtocolError(e.Label);
                 HostLog.DialRefused(_log, group.Name, host, port, e.Label, e.Message);
+                group.Readiness.Settled(target);
             }
             catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !ct.IsCancellationRequested)
             {
@@ -264,6 +362,8 @@ public sealed class PeerHost : IAsyncDisposable
                     HostLog.Unreachable(_log, group.Name, host, port, e.Message);
                     reported = true;
                 }
+
+                group.Readiness.Settled(target);
             }
             catch (OperationCanceledException)
             {
@@ -276,18 +376,15 @@ public sealed class PeerHost : IAsyncDisposable
         }
     }
 
-    private static async Task RunDialledAsync(GroupRuntime group, PeerSession session, CancellationToken ct)
+    /// <summary>
+    /// Runs a dialled session until it ends. It registers itself once the peer takes part; when the peer's own connection
+    /// to us is kept instead it ends at once, and the dial loop waits for that connection to end before dialling again.
+    /// </summary>
+    private static async Task RunDialledAsync(GroupRuntime group, PeerSession session, string target, CancellationToken ct)
     {
         await using (session.ConfigureAwait(false))
         {
-            var loser = group.Register(session);
-            if (ReferenceEquals(loser, session))
-            {
-                // The peer's own connection to us is kept; wait for it to end before dialling again.
-                return;
-            }
-
-            loser?.Stop("replaced by another connection with the same member");
+            _ = session.Activated.ContinueWith(_ => group.Readiness.Settled(target), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
             await session.RunAsync(ct).ConfigureAwait(false);
         }
     }
@@ -314,18 +411,16 @@ public sealed class PeerHost : IAsyncDisposable
                     {
                         var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                         dialers[address] = stop;
+                        group.Readiness.Expect($"{address}:{port}");
                         Track(DialLoopAsync(group, address, port, null, stop.Token));
-                    }
-
-                    if (current.All(a => _selfAddresses.ContainsKey($"{a}:{port}")) && !group.IsReady)
-                    {
-                        group.MarkReady($"{name} lists no other member");
                     }
                 }
                 catch (SocketException e)
                 {
                     HostLog.ResolveFailed(_log, group.Name, name, e.Message);
                 }
+
+                group.Readiness.Settled(DnsTarget(name));
 
                 await Task.Delay(group.Group.Config.Peers.Dns is null ? MaxBackoff : group.Tuning.PullInterval, group.Time, ct).ConfigureAwait(false);
             }
@@ -342,6 +437,8 @@ public sealed class PeerHost : IAsyncDisposable
             }
         }
     }
+
+    private static string DnsTarget(string name) => $"dns:{name}";
 
     private void Track(Task task)
     {

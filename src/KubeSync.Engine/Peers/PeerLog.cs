@@ -9,6 +9,12 @@ internal static partial class PeerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} connected ({How}, protocol v{Version})")]
     public static partial void Connected(ILogger logger, string group, string peer, string how, int version);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: a connection with {Peer} already exists; closing the new one")]
+    public static partial void DuplicateClosed(ILogger logger, string group, string peer);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Group}: observer {Peer} disconnected: {Reason}")]
+    public static partial void ObserverDisconnected(ILogger logger, string group, string peer, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: peer {Peer} disconnected: {Reason}")]
     public static partial void Disconnected(ILogger logger, string group, string peer, string reason);
 
@@ -32,6 +38,12 @@ internal static partial class PeerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: receive-only member: a local change to {Path} is replaced by {Peer}'s version")]
     public static partial void ReceiveOnlyOverwrite(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: {Path}: {Peer}'s newer version replaces the {Old} here by a {New}")]
+    public static partial void TypeReplaced(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, KubeSync.Engine.FileSystem.EntryType old, KubeSync.Engine.FileSystem.EntryType @new, string peer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: conflict on {Path} with {Peer}: the newer version is a file or symlink, but the directory it replaces holds changes the replacing member has not seen; settle it by removing them, or with `kubesync force {Path}` on the member holding the directory")]
+    public static partial void TypeConflict(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: could not apply {Path} from {Peer}: {Reason}")]
     public static partial void ApplyFailed(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);

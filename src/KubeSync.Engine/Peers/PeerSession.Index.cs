@@ -23,12 +23,7 @@ public sealed partial class PeerSession
     private async Task StartPullAsync(CancellationToken ct)
     {
         Interlocked.Exchange(ref _lastPull, _group.Time.GetTimestamp());
-        long since;
-        using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
-        using (var batch = _group.Group.Store.BeginBatch())
-        {
-            since = batch.PeerProgress(Peer);
-        }
+        var since = await ReadPeerProgressAsync(ct).ConfigureAwait(false);
 
         lock (_lock)
         {
@@ -45,11 +40,12 @@ public sealed partial class PeerSession
         _send.Reply(new IndexRequest(since));
     }
 
-    private bool TakeCompletedRound(out long seen)
+    private bool TakeCompletedRound(out long seen, out bool peerReady)
     {
         lock (_lock)
         {
             seen = _roundMaxSeq;
+            peerReady = _roundPeerReady;
             if (!_roundActive || _roundReading || _awaiting.Count > 0)
             {
                 return false;
@@ -128,6 +124,7 @@ public sealed partial class PeerSession
             batch.After(_group.NotifyChanged);
         }
 
+        NotePeerReadiness(index);
         if (!index.More)
         {
             lock (_lock)
@@ -203,7 +200,7 @@ public sealed partial class PeerSession
                     var estimate = EstimateSize(entry);
                     if (entries.Count > 0 && (size + estimate > frameBudget || entries.Count >= ProtocolLimits.MaxIndexBatchEntries))
                     {
-                        await _send.SendBulkAsync(new IndexBatch(entries, More: true), ct).ConfigureAwait(false);
+                        await _send.SendBulkAsync(new IndexBatch(entries, More: true, ReadyFlag), ct).ConfigureAwait(false);
                         entries = [];
                         size = 0;
                     }
@@ -219,7 +216,7 @@ public sealed partial class PeerSession
                 }
             }
 
-            await _send.SendBulkAsync(new IndexBatch(entries, More: false), ct).ConfigureAwait(false);
+            await _send.SendBulkAsync(new IndexBatch(entries, More: false, ReadyFlag), ct).ConfigureAwait(false);
             lock (_lock)
             {
                 if (_nextIndexSince is not { } next)

@@ -252,7 +252,11 @@ public sealed partial class PeerSession
                     throw new ProtocolException(ProtocolError.Malformed, $"Conflict for {Printable(path)} carries the entry of {Printable(conflict.TheirEntry.Path)}");
                 }
 
-                await OnConflictAnswerAsync(offer, conflict.TheirEntry, batch, ct).ConfigureAwait(false);
+                if (!await OnTypeConflictAnswerAsync(offer.Entry, conflict.TheirEntry, batch, ct).ConfigureAwait(false))
+                {
+                    await OnConflictAnswerAsync(offer, conflict.TheirEntry, batch, ct).ConfigureAwait(false);
+                }
+
                 break;
             case Refuse refuse:
                 PeerLog.OfferRefused(_log, _group.Name, path, Peer, refuse.Reason);

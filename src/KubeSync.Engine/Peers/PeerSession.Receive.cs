@@ -28,6 +28,11 @@ public sealed partial class PeerSession
 
             var message = await next.ConfigureAwait(false);
             Interlocked.Exchange(ref _lastReceived, _group.Time.GetTimestamp());
+            if (!IsActive && message is not null && TakesPart(message))
+            {
+                await ActivateAsync(batch, ct).ConfigureAwait(false);
+            }
+
             switch (message)
             {
                 case null:
@@ -54,6 +59,9 @@ public sealed partial class PeerSession
                     break;
                 case Want want:
                     await OnWantAsync(want, batch, ct).ConfigureAwait(false);
+                    break;
+                case ReadRequest read:
+                    OnReadRequest(read);
                     break;
                 case Offer offer:
                     await OnOfferAsync(offer, batch, ct).ConfigureAwait(false);
@@ -84,11 +92,11 @@ public sealed partial class PeerSession
                     throw Unexpected($"{message.Type} after the handshake");
             }
 
-            if (TakeCompletedRound(out var seen))
+            if (TakeCompletedRound(out var seen, out var peerReady))
             {
                 var state = await batch.OpenAsync(ct).ConfigureAwait(false);
                 state.SetPeerProgress(Peer, seen);
-                batch.After(() => _group.MarkReady($"pulled the index of {Peer}"));
+                batch.After(() => _group.Readiness.RoundCompleted(this, Peer, peerReady));
             }
         }
     }
@@ -262,6 +270,12 @@ public sealed partial class PeerSession
             batch.Reply(new Refuse(offer.RequestId, "changed here since the last scan; rescanning"));
             _group.RequestScan(path);
             Satisfied(path);
+            return;
+        }
+
+        (var answered, local) = await MakeWayAsync(offer, local, batch, ct).ConfigureAwait(false);
+        if (answered)
+        {
             return;
         }
 

@@ -108,28 +108,18 @@ public sealed partial class PeerSession : IAsyncDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
         var ct = linked.Token;
-        PeerLog.Connected(_log, _group.Name, Peer, _connection.Role == HandshakeRole.Initiator ? "dialled" : "accepted", _connection.Version);
         ProtocolError? error = null;
         string reason = "stopped";
         try
         {
-            using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
-            using (var batch = _group.Group.Store.BeginBatch())
-            {
-                batch.EnsurePeers([(Peer, _address)]);
-                batch.Commit();
-            }
-
+            // The session registers and pushes only once the peer takes part (PeerSession.Observers.cs).
             var tasks = new List<Task>
             {
                 _send.RunAsync(_connection, ct),
                 ReceiveLoopAsync(ct),
                 TimerLoopAsync(ct),
+                PushWhenActiveAsync(ct),
             };
-            if (!_group.ReceiveOnly)
-            {
-                tasks.Add(PushLoopAsync(ct));
-            }
 
             await StartPullAsync(ct).ConfigureAwait(false);
             var first = await Task.WhenAny(tasks).ConfigureAwait(false);
@@ -205,7 +195,15 @@ public sealed partial class PeerSession : IAsyncDisposable
         }
 
         _group.Unregister(this);
-        PeerLog.Disconnected(_log, _group.Name, Peer, EndReason ?? "");
+        _group.Readiness.SessionEnded(this);
+        if (IsActive)
+        {
+            PeerLog.Disconnected(_log, _group.Name, Peer, EndReason ?? "");
+        }
+        else
+        {
+            PeerLog.ObserverDisconnected(_log, _group.Name, Peer, EndReason ?? "");
+        }
     }
 
     private void Track(Task task)
@@ -223,11 +221,12 @@ public sealed partial class PeerSession : IAsyncDisposable
 
     private async Task TimerLoopAsync(CancellationToken ct)
     {
-        var tuning = _group.Tuning;
-        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(tuning.PingInterval.Ticks, tuning.PullInterval.Ticks) / 4));
         ulong token = 0;
         while (true)
         {
+            // Read each round: a config reload may change timing.pull.
+            var tuning = _group.Tuning;
+            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(tuning.PingInterval.Ticks, tuning.PullInterval.Ticks) / 4));
             await Task.Delay(tick, _group.Time, ct).ConfigureAwait(false);
             var idle = _group.Time.GetElapsedTime(Interlocked.Read(ref _lastReceived));
             if (idle > tuning.IdleTimeout)

@@ -32,4 +32,15 @@ public sealed record SyncTuning
 
     /// <summary>Received rows recorded per state transaction at most.</summary>
     public int ReceiveBatch { get; init; } = 512;
+
+    /// <summary>
+    /// The configured periods: <c>timing.pull</c>, <c>timing.handshake</c> and <c>timing.idle</c>. An idle connection is
+    /// pinged every 10 s, or every third of <c>timing.idle</c> when that is shorter, so a live one is never closed.
+    /// </summary>
+    public static SyncTuning FromConfig(Contracts.Configuration.TimingConfig timing)
+    {
+        ArgumentNullException.ThrowIfNull(timing);
+        var ping = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, timing.Idle.Ticks / 3));
+        return new SyncTuning { PullInterval = timing.Pull, HandshakeTimeout = timing.Handshake, IdleTimeout = timing.Idle, PingInterval = ping };
+    }
 }

@@ -2,11 +2,16 @@ namespace KubeSync.Engine.Protocol;
 
 /// <summary>
 /// A batch of index entries answering an <see cref="IndexRequest"/>, in ascending <c>seq</c>;
-/// <see cref="More"/> says whether further batches follow.
-/// <code>varint count (0..16384), count × entry, bool more</code>
+/// <see cref="More"/> says whether further batches follow. <see cref="SenderReady"/> (protocol version 2) says the
+/// sender was ready when it read these entries; it is set only on connections that negotiated version 2.
+/// <code>varint count (0..16384), count × entry, u8 flags (bit 0 more, bit 1 sender ready; other bits 0)</code>
+/// In version 1 the flags byte was <c>bool more</c>: the same byte, with bit 1 never set.
 /// </summary>
-public sealed record IndexBatch(IReadOnlyList<WireEntry> Entries, bool More) : ProtocolMessage
+public sealed record IndexBatch(IReadOnlyList<WireEntry> Entries, bool More, bool SenderReady = false) : ProtocolMessage
 {
+    private const byte MoreFlag = 1;
+    private const byte ReadyFlag = 2;
+
     public override MessageType Type => MessageType.IndexBatch;
 
     public override void Write(PayloadWriter writer)
@@ -22,7 +27,7 @@ public sealed record IndexBatch(IReadOnlyList<WireEntry> Entries, bool More) : P
             entry.Write(writer);
         }
 
-        writer.WriteBool(More);
+        writer.WriteByte((byte)((More ? MoreFlag : 0) | (SenderReady ? ReadyFlag : 0)));
     }
 
     public static IndexBatch Read(ref PayloadReader reader)
@@ -36,6 +41,9 @@ public sealed record IndexBatch(IReadOnlyList<WireEntry> Entries, bool More) : P
             entries.Add(WireEntry.Read(ref reader));
         }
 
-        return new IndexBatch(entries, reader.ReadBool("more"));
+        var flags = reader.ReadByte("flags");
+        return (flags & ~(MoreFlag | ReadyFlag)) == 0
+            ? new IndexBatch(entries, (flags & MoreFlag) != 0, (flags & ReadyFlag) != 0)
+            : throw reader.Malformed("flags", $"unknown bits in {flags}");
     }
 }

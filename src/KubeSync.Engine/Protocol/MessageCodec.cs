@@ -45,6 +45,7 @@ public static class MessageCodec
             MessageType.IndexRequest => IndexRequest.Read(ref reader),
             MessageType.IndexBatch => IndexBatch.Read(ref reader),
             MessageType.Want => Want.Read(ref reader),
+            MessageType.ReadRequest => ReadRequest.Read(ref reader),
             MessageType.Offer => Offer.Read(ref reader),
             MessageType.Need => Need.Read(ref reader),
             MessageType.Have => Have.Read(ref reader),
@@ -53,6 +54,8 @@ public static class MessageCodec
             MessageType.DeltaChunk => DeltaChunk.Read(ref reader),
             MessageType.DeltaEnd => DeltaEnd.Read(ref reader),
             MessageType.Ack => Ack.Read(ref reader),
+            MessageType.ReadReply => ReadReply.Read(ref reader),
+            MessageType.ReadChunk => ReadChunk.Read(ref reader),
             _ => throw new ProtocolException(ProtocolError.UnknownType, $"unknown message type {(byte)type}"),
         };
         reader.EnsureEnd(type.ToString());

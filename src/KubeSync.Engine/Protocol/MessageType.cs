@@ -11,6 +11,9 @@ public enum MessageType : byte
     IndexRequest = 16,
     IndexBatch = 17,
     Want = 18,
+
+    /// <summary>Protocol version 2.</summary>
+    ReadRequest = 19,
     Offer = 32,
     Need = 33,
     Have = 34,
@@ -19,4 +22,10 @@ public enum MessageType : byte
     DeltaChunk = 37,
     DeltaEnd = 38,
     Ack = 39,
+
+    /// <summary>Protocol version 2.</summary>
+    ReadReply = 40,
+
+    /// <summary>Protocol version 2.</summary>
+    ReadChunk = 41,
 }

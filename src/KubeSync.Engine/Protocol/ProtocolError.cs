@@ -48,4 +48,7 @@ public enum ProtocolError : byte
 
     /// <summary>A duplicate connection between the same two members; the other one is kept.</summary>
     Duplicate = 14,
+
+    /// <summary>The peer did not finish the handshake in time (<c>timing.handshake</c>).</summary>
+    Timeout = 15,
 }

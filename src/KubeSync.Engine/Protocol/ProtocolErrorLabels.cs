@@ -20,9 +20,10 @@ public static class ProtocolErrorLabels
         ProtocolError.BadContent => "bad_content",
         ProtocolError.UnsafePath => "unsafe_path",
         ProtocolError.Duplicate => "duplicate",
+        ProtocolError.Timeout => "timeout",
         _ => "unknown",
     };
 
     /// <summary>Whether <paramref name="value"/> is a defined error (a Goodbye from a peer may carry anything).</summary>
-    public static bool IsDefined(byte value) => value is >= (byte)ProtocolError.Truncated and <= (byte)ProtocolError.Duplicate;
+    public static bool IsDefined(byte value) => value is >= (byte)ProtocolError.Truncated and <= (byte)ProtocolError.Timeout;
 }

@@ -94,6 +94,18 @@ public static class ProtocolHandshake
         }
     }
 
+    /// <summary>
+    /// The handshake did not finish within <paramref name="limit"/>: tells the peer so with <c>Goodbye{timeout}</c> (best
+    /// effort, for at most two seconds) before the caller closes <paramref name="stream"/>.
+    /// </summary>
+    public static async Task SendTimeoutGoodbyeAsync(Stream stream, int maxFrameLength, TimeSpan limit)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new FrameWriter(stream, maxFrameLength);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        await TrySendGoodbyeAsync(writer, ProtocolError.Timeout, $"the handshake did not finish within {limit.TotalSeconds:0.###} s (timing.handshake)", timeout.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Sends a Goodbye, ignoring a peer that has gone, a broken stream or cancellation: the connection is closing anyway.</summary>
     internal static async Task TrySendGoodbyeAsync(FrameWriter writer, ProtocolError? error, string reason, CancellationToken cancellationToken)
     {

@@ -7,5 +7,11 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 1;
+    public const int Max = 2;
+
+    /// <summary>
+    /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
+    /// ready flag of IndexBatch. A member sends none of them on a connection that negotiated version 1.
+    /// </summary>
+    public const int Observers = 2;
 }

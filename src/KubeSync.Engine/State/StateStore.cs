@@ -105,6 +105,14 @@ public sealed partial class StateStore : IDisposable
         return connection;
     }
 
+    /// <summary>Frees SQLite's page cache and other memory it can (<c>PRAGMA shrink_memory</c>); it is refilled from disk as needed.</summary>
+    public void ReleaseMemory()
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = "PRAGMA shrink_memory";
+        cmd.ExecuteNonQuery();
+    }
+
     internal long NodeId(string name, SqliteTransaction transaction)
     {
         if (_nodeIds.TryGetValue(name, out var id))

@@ -28,6 +28,8 @@ public sealed partial class InotifyWatcher
                     Handle(-1, mask, []);
                 }
 
+                ApplyUpdates();
+
                 if (_reestablishWanted)
                 {
                     Reestablish();
@@ -237,7 +239,8 @@ public sealed partial class InotifyWatcher
         {
             if (!own)
             {
-                _batch.Add(path);
+                // A file just created is still being written: its IN_CLOSE_WRITE (or the debounce) makes it due.
+                _batch.Add(path, complete: (mask & InCreate) == 0);
             }
         }
         else if ((mask & (InCreate | InMovedTo)) != 0)

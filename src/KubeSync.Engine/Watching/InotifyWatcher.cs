@@ -23,7 +23,9 @@ namespace KubeSync.Engine.Watching;
 public sealed partial class InotifyWatcher : IAsyncDisposable
 {
     private readonly string _root;
-    private readonly SyncRules _rules;
+    private SyncRules _rules;
+    private SyncRules? _newRules;
+    private long _newDebounceTicks = -1;
     private readonly Func<ScanRequest, CancellationToken, Task> _scan;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -170,6 +172,40 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// New sync rules (a config reload): the reading loop watches the tree again under them and rescans everything,
+    /// so newly included files are found and newly excluded ones leave the state. False when the watcher is not
+    /// watching (fallen back or stopped): the caller must ask for the rescan itself.
+    /// </summary>
+    public bool UpdateRules(SyncRules rules)
+    {
+        Volatile.Write(ref _newRules, rules);
+        Wake();
+        return _state == WatchState.Watching;
+    }
+
+    /// <summary>A new <c>timing.debounce</c> (a config reload), used from the next batch on.</summary>
+    public void UpdateDebounce(TimeSpan debounce)
+    {
+        Interlocked.Exchange(ref _newDebounceTicks, debounce.Ticks);
+        Wake();
+    }
+
+    /// <summary>On the reading thread: takes what <see cref="UpdateRules"/> and <see cref="UpdateDebounce"/> left.</summary>
+    private void ApplyUpdates()
+    {
+        if (Interlocked.Exchange(ref _newDebounceTicks, -1) is var ticks and >= 0)
+        {
+            _batch.Debounce = TimeSpan.FromTicks(ticks);
+        }
+
+        if (Interlocked.Exchange(ref _newRules, null) is { } rules)
+        {
+            _rules = rules;
+            _reestablishWanted = true;
+        }
     }
 
     /// <summary>Test seam: handles <paramref name="mask"/> (with no watch or name) on the reading thread, as if the kernel had sent it.</summary>

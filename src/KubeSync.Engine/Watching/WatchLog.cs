@@ -31,4 +31,7 @@ internal static partial class WatchLog
 
     [LoggerMessage(1208, LogLevel.Error, "{Group}: the inotify loop failed: {Reason}")]
     public static partial void LoopFailed(ILogger logger, string group, string reason);
+
+    [LoggerMessage(1209, LogLevel.Warning, "cannot watch the config directory {Directory} ({Reason}); send SIGHUP to reload the config")]
+    public static partial void ConfigWatchFailed(ILogger logger, string directory, string reason);
 }

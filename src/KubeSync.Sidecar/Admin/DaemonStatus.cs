@@ -12,7 +12,10 @@ internal static class DaemonStatus
     public const string Source = "daemon";
 
     public static StatusReport Build(SyncDaemon daemon) =>
-        new(daemon.Config.Node, [.. daemon.Groups.Select(g => Group(g, daemon.Metrics.Snapshot(g.Name)))], Source, [.. daemon.Groups.SelectMany(Actions)]);
+        new(daemon.Config.Node, [.. daemon.Groups.Select(g => Group(g, daemon.Metrics.Snapshot(g.Name)))], Source, [.. daemon.Groups.SelectMany(Actions)], Reload(daemon.LastReload));
+
+    private static ReloadStatus? Reload(ConfigReload? reload) =>
+        reload is null ? null : new ReloadStatus(reload.At, reload.Trigger, reload.Outcome, reload.Error, reload.Changed, reload.NeedsRestart);
 
     private static IEnumerable<ActionStatus> Actions(GroupRuntime group) =>
         (group.Actions?.Snapshot() ?? []).Select(a => new ActionStatus(

@@ -23,9 +23,15 @@ internal sealed record ConflictRow(string Group, string Path, string Peer, strin
 /// <summary>
 /// <c>kubesync status --json</c> and the daemon's <c>/status</c>: this member and each selected group. <see cref="Source"/>
 /// is <c>daemon</c> when the running daemon answered, else null (read from the state database); <see cref="Actions"/>
-/// is set by the daemon only.
+/// and <see cref="LastReload"/> are set by the daemon only.
 /// </summary>
-internal sealed record StatusReport(string Node, IReadOnlyList<GroupStatus> Groups, string? Source = null, IReadOnlyList<ActionStatus>? Actions = null);
+internal sealed record StatusReport(string Node, IReadOnlyList<GroupStatus> Groups, string? Source = null, IReadOnlyList<ActionStatus>? Actions = null, ReloadStatus? LastReload = null);
+
+/// <summary>
+/// The daemon's last config reload in <c>/status</c>: when, why (<c>SIGHUP</c>, <c>file change</c>), its outcome
+/// (<c>applied</c>, <c>unchanged</c>, <c>rejected</c> with <see cref="Error"/>), the keys applied and those waiting for a restart.
+/// </summary>
+internal sealed record ReloadStatus(DateTimeOffset At, string Trigger, string Outcome, string? Error, IReadOnlyList<string> Changed, IReadOnlyList<string> NeedsRestart);
 
 /// <summary>
 /// One group in <c>kubesync status</c>; <see cref="OldestDirtySince"/> is null when no peer is owed anything. The daemon
@@ -52,6 +58,9 @@ internal sealed record ActionStatus(
     string Group, string Action, string? LastOutcome, DateTimeOffset? LastRun, double? Seconds = null, string? Message = null,
     int PendingPaths = 0, bool Running = false, int Attempts = 0, long GaveUp = 0);
 
+/// <summary>One differing path in <c>kubesync compare --json</c>: <see cref="Mark"/> is L, R or X.</summary>
+internal sealed record CompareRow(string Group, string Peer, string Mark, string Path);
+
 /// <summary>Source-generated JSON for the CLI's script output.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<FileRow>))]
@@ -59,5 +68,6 @@ internal sealed record ActionStatus(
 [JsonSerializable(typeof(List<CheckReport>))]
 [JsonSerializable(typeof(List<ForceRow>))]
 [JsonSerializable(typeof(List<ConflictRow>))]
+[JsonSerializable(typeof(List<CompareRow>))]
 [JsonSerializable(typeof(StatusReport))]
 internal sealed partial class CliJson : JsonSerializerContext;

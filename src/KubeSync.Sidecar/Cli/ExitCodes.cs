@@ -16,6 +16,9 @@ internal static class ExitCodes
     /// <summary><c>conflicts</c> found no conflict (the same code as <see cref="NothingDirty"/>).</summary>
     public const int NoConflicts = 2;
 
+    /// <summary><c>compare</c> and <c>diff</c> found no difference with any peer (the same code as <see cref="NothingDirty"/>).</summary>
+    public const int Identical = 2;
+
     /// <summary>A command-line usage error (unknown path, unknown group).</summary>
     public const int Usage = 64;
 }

@@ -18,6 +18,8 @@ internal static class KubeSyncCli
             FilesCommand.Create(),
             DirtyCommand.Create(),
             ConflictsCommand.Create(),
+            CompareCommand.Create(),
+            DiffCommand.Create(),
             StatusCommand.Create(),
             ForceCommand.Create(),
             KeygenCommand.Create(),

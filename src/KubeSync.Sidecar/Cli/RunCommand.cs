@@ -10,7 +10,8 @@ namespace KubeSync.Sidecar.Cli;
 
 /// <summary>
 /// <c>kubesync run</c>: the daemon. Serves peers, scans on start and every <c>timing.rescan</c>; SIGUSR1 asks for a
-/// scan now (what <c>kubesync sync</c> sends a running daemon); SIGTERM or Ctrl-C stops it. The admin endpoint
+/// scan now (what <c>kubesync sync</c> sends a running daemon); SIGHUP reloads the config (as does a change of the
+/// file, unless <c>watchConfig: false</c>); SIGTERM or Ctrl-C stops it. The admin endpoint
 /// (<c>admin</c>) serves /metrics, /healthz, /readyz and /status while it runs.
 /// </summary>
 internal static class RunCommand
@@ -23,7 +24,7 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var command = new Command("run", "Run the member: serve peers, scan on start and every timing.rescan, push and pull changes (SIGUSR1: scan now)");
+        var command = new Command("run", "Run the member: serve peers, scan on start and every timing.rescan, push and pull changes (SIGUSR1: scan now; SIGHUP: reload the config)");
         command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, async ctx =>
         {
             var config = ctx.LoadConfig();
@@ -45,6 +46,11 @@ internal static class RunCommand
             {
                 signal.Cancel = true;
                 daemon.RequestScan();
+            });
+            using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true;
+                daemon.RequestReload("SIGHUP");
             });
             var pidFiles = config.Groups.Select(g => Path.Combine(g.StateDir, PidFileName)).ToList();
             foreach (var file in pidFiles)

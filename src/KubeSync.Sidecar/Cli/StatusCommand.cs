@@ -68,6 +68,12 @@ internal static class StatusCommand
         output.WriteLine($"node {report.Node}");
         var live = report.Source == DaemonStatus.Source;
         output.WriteLine(live ? "from the running daemon" : "from the state database (no daemon answered)");
+        if (report.LastReload is { } reload)
+        {
+            var detail = reload.Error ?? (reload.Changed.Count > 0 ? string.Join(", ", reload.Changed) + " changed" : "nothing to change");
+            var restart = reload.NeedsRestart.Count > 0 ? $"; after a restart: {string.Join(", ", reload.NeedsRestart)}" : "";
+            output.WriteLine($"config reloaded {Format.Age(now - reload.At)} ago ({reload.Trigger}): {reload.Outcome}: {detail}{restart}");
+        }
         foreach (var g in report.Groups)
         {
             output.WriteLine();

@@ -14,7 +14,7 @@ internal static class SyncCommand
 {
     public static Command Create()
     {
-        var timeout = new Option<TimeSpan>("--timeout") { Description = "Give up after this long (e.g. 30s, 2m)", DefaultValueFactory = _ => TimeSpan.FromSeconds(30), CustomParser = r => Engine.Configuration.Duration.TryParse(r.Tokens[0].Value, out var d) ? d : throw new CliUsageException($"--timeout {r.Tokens[0].Value}: not a duration like 30s") };
+        var timeout = CliOptions.Timeout(TimeSpan.FromSeconds(30), "Give up after this long (e.g. 30s, 2m)");
         var command = new Command("sync", "Check and push now (csync2 -x): through the running daemon if there is one, else by connecting to the peers") { timeout };
         command.SetAction((parse, cancellationToken) => CliContext.RunAsync(parse, async ctx =>
         {

@@ -75,11 +75,11 @@ internal sealed class ProtocolTestData(int seed, int maxBlob = ProtocolLimits.Ma
     {
         yield return new Hello(1, _random.Next(1, 100), "group-" + _random.Next(100), "node-" + _random.Next(100), Bytes(_random.Next(16, 65)));
         yield return new Proof(Hash());
-        yield return new Goodbye(_random.Next(2) == 0 ? null : (ProtocolError)_random.Next(1, 15), "reason ünïcode " + _random.Next());
+        yield return new Goodbye(_random.Next(2) == 0 ? null : (ProtocolError)_random.Next(1, 16), "reason ünïcode " + _random.Next());
         yield return new Ping(Id());
         yield return new Pong(Id());
         yield return new IndexRequest(_random.NextInt64(0, long.MaxValue));
-        yield return new IndexBatch([.. Enumerable.Range(0, _random.Next(0, 20)).Select(_ => Entry())], _random.Next(2) == 0);
+        yield return new IndexBatch([.. Enumerable.Range(0, _random.Next(0, 20)).Select(_ => Entry())], _random.Next(2) == 0, _random.Next(2) == 0);
         yield return new Want(Id(), Path());
         yield return new Offer(Id(), Entry(), null);
         yield return new Offer(Id(), SmallFile(out var content), content);
@@ -90,6 +90,9 @@ internal sealed class ProtocolTestData(int seed, int maxBlob = ProtocolLimits.Ma
         yield return new DeltaChunk(Id(), Bytes(_random.Next(0, Math.Min(maxBlob, 3000))));
         yield return new DeltaEnd(Id(), _random.NextInt64(0, long.MaxValue), Hash());
         yield return new Ack(Id(), Vector());
+        yield return new ReadRequest(Id(), Path(), _random.NextInt64(0, long.MaxValue));
+        yield return new ReadReply(Id(), Entry());
+        yield return new ReadChunk(Id(), Bytes(_random.Next(1, Math.Min(maxBlob, 3000))));
     }
 
     private ulong Counter() => _random.Next(3) == 0 ? ulong.MaxValue - (ulong)_random.Next(10) : (ulong)_random.Next(1, 1000);

@@ -61,10 +61,10 @@ internal sealed class HostileClient : IAsyncDisposable
     }
 
     /// <summary>Runs the handshake by hand as the initiator named <paramref name="node"/>; returns the member's node id.</summary>
-    public async Task<string> HandshakeAsync(string group, string node, byte[] key)
+    public async Task<string> HandshakeAsync(string group, string node, byte[] key, int maxVersion = ProtocolVersions.Max)
     {
         var nonce = HandshakeProof.CreateNonce();
-        await SendAsync(HostileFrames.Hello(group, node, nonce));
+        await SendAsync(HostileFrames.Hello(group, node, nonce, maxVersion));
         var hello = await ReceiveAsync<Hello>();
         await SendAsync(HostileFrames.Proof(HandshakeProof.Compute(key, HandshakeRole.Initiator, node, nonce, hello.NodeId, hello.Nonce)));
         await ReceiveAsync<Proof>();

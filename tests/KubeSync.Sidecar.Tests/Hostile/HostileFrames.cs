@@ -27,8 +27,14 @@ internal static class HostileFrames
     public static byte[] Frame(MessageType type, RawPayload payload) =>
         [.. Header((uint)payload.Bytes.Count + 1, type), .. payload.Bytes];
 
-    public static byte[] Hello(string group, string node, byte[] nonce) =>
-        Frame(MessageType.Hello, new RawPayload().Varint(ProtocolVersions.Min).Varint(ProtocolVersions.Max).Text(group).Text(node).Blob(nonce));
+    public static byte[] Hello(string group, string node, byte[] nonce, int maxVersion = ProtocolVersions.Max) =>
+        Frame(MessageType.Hello, new RawPayload().Varint(ProtocolVersions.Min).Varint((ulong)maxVersion).Text(group).Text(node).Blob(nonce));
+
+    public static byte[] IndexRequest(ulong since) => Frame(MessageType.IndexRequest, new RawPayload().Varint(since));
+
+    /// <summary>A ReadRequest (protocol version 2) for <paramref name="path"/> as raw text, so it may hold <c>..</c>.</summary>
+    public static byte[] ReadRequest(ulong id, string path, long maxSize = 1 << 24) =>
+        Frame(MessageType.ReadRequest, new RawPayload().Varint(id).Text(path).Varint((ulong)maxSize));
 
     public static byte[] Proof(byte[] hmac) => Frame(MessageType.Proof, new RawPayload().Blob(hmac));
 

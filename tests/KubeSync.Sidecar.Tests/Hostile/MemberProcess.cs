@@ -50,7 +50,8 @@ internal sealed partial class MemberProcess : IAsyncDisposable
     /// <paramref name="tls"/> is the YAML of the <c>tls</c> key (plaintext when null); <paramref name="prepare"/>
     /// fills the temp directory before the start (the root exists by then).
     /// </summary>
-    public static async Task<MemberProcess> StartAsync(string node, MemberProcess? keyFrom = null, string peers = "[]", string? tls = null, Action<TempDirectory>? prepare = null)
+    /// <param name="timing">The <c>timing</c> map's keys.</param>
+    public static async Task<MemberProcess> StartAsync(string node, MemberProcess? keyFrom = null, string peers = "[]", string? tls = null, Action<TempDirectory>? prepare = null, string timing = "rescan: 1s, pull: 1s")
     {
         var dir = new TempDirectory("kubesync-hostile-");
         try
@@ -76,7 +77,7 @@ internal sealed partial class MemberProcess : IAsyncDisposable
                 admin: 127.0.0.1:0
                 {{security}}
                 keyFile: group.key
-                timing: {rescan: 1s, pull: 1s}
+                timing: {{{timing}}}
                 groups:
                   - {{groupLine}}
 

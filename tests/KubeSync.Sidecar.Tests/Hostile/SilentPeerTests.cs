@@ -6,7 +6,7 @@ namespace KubeSync.Sidecar.Tests.Hostile;
 
 /// <summary>
 /// A client that connects and says nothing holds only its own connection: a second member still syncs meanwhile,
-/// and the silent connection is closed when the handshake timeout (10 s, not configurable in <c>kubesync run</c>) ends.
+/// and the silent connection is closed with <c>Goodbye{timeout}</c> when the handshake timeout (<c>timing.handshake</c>, 10 s by default) ends.
 /// </summary>
 public sealed class SilentPeerTests
 {
@@ -20,7 +20,7 @@ public sealed class SilentPeerTests
         var before = web0.SnapshotOutsideRoot();
         await using var silent = await HostileClient.ConnectAsync(web0.Port);
         var connected = Stopwatch.StartNew();
-        var closed = silent.IsClosedWithinAsync(HandshakeTimeout * 2);
+        var closed = silent.ReadUntilClosedAsync();
 
         await using (var web1 = await MemberProcess.StartAsync("web-1", keyFrom: web0, peers: $"[web-0=127.0.0.1:{web0.Port}]", prepare: dir => dir.WriteFile("root/from-web-1.txt", "synced past a silent peer\n")))
         {
@@ -29,7 +29,8 @@ public sealed class SilentPeerTests
         }
 
         Assert.False(closed.IsCompleted, $"the silent connection ended after {connected.Elapsed.TotalSeconds:0.0} s, before the other member synced; the test proves nothing");
-        Assert.True(await closed, "the silent connection was never closed");
+        var goodbye = await closed;
+        Assert.True(goodbye is { Error: KubeSync.Engine.Protocol.ProtocolError.Timeout }, $"the silent connection was not closed with Goodbye{{timeout}}: {silent.Describe()}");
         Assert.InRange(connected.Elapsed, HandshakeTimeout - TimeSpan.FromSeconds(1), HandshakeTimeout * 2);
         await web0.WaitForLogAsync($"refused a connection from {silent.LocalEndPoint} (handshake_timeout)");
         Assert.False(web0.HasExited);
