@@ -87,7 +87,12 @@ public static class PodTemplateRenderer
         }
 
         container["args"] = new JsonArray("run", "--config", SidecarPaths.ConfigFile);
-        container["env"] = new JsonArray(FieldEnv("POD_NAME", "metadata.name"), FieldEnv("POD_NAMESPACE", "metadata.namespace"), FieldEnv("POD_IP", "status.podIP"));
+        container["env"] = new JsonArray(
+            FieldEnv("POD_NAME", "metadata.name"),
+            FieldEnv("POD_NAMESPACE", "metadata.namespace"),
+            FieldEnv("POD_IP", "status.podIP"),
+            // The CLI finds the config without --config: kubectl exec POD -c kubesync -- kubesync status.
+            new JsonObject { ["name"] = "KUBESYNC_CONFIG", ["value"] = SidecarPaths.ConfigFile });
         container["ports"] = new JsonArray(Port(SidecarPaths.PeerPortName, spec.Sidecar.Port), Port(SidecarPaths.AdminPortName, spec.Sidecar.AdminPort));
         container["volumeMounts"] = new JsonArray(
             new JsonObject { ["name"] = spec.Volume, ["mountPath"] = spec.MountPath },
@@ -103,6 +108,9 @@ public static class PodTemplateRenderer
 
         container["readinessProbe"] = Probe("/readyz", periodSeconds: 5, failureThreshold: 3);
         container["livenessProbe"] = Probe("/healthz", periodSeconds: 10, failureThreshold: 6);
+        // The sidecar writes only to its volumes and never needs more rights than it starts with. Its user and
+        // capabilities are the image's: preserving owners and signalling another user's process depend on them.
+        container["securityContext"] = new JsonObject { ["allowPrivilegeEscalation"] = false, ["readOnlyRootFilesystem"] = true };
         if (spec.Sidecar.Resources is { } resources)
         {
             container["resources"] = resources.DeepClone();

@@ -32,7 +32,7 @@ public sealed class SidecarApplyTests
         Assert.Equal("kubesync", sidecar["name"]!.GetValue<string>());
         Assert.Equal("Always", sidecar["restartPolicy"]!.GetValue<string>());
         Assert.Equal("/readyz", sidecar["startupProbe"]!["httpGet"]!["path"]!.GetValue<string>());
-        Assert.Equal(["POD_NAME", "POD_NAMESPACE", "POD_IP"], sidecar["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
+        Assert.Equal(["POD_NAME", "POD_NAMESPACE", "POD_IP", "KUBESYNC_CONFIG"], sidecar["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
         Assert.True(template["spec"]!["shareProcessNamespace"]!.GetValue<bool>());
         Assert.Equal(["conf", "kubesync-config", "kubesync-tls"], template["spec"]!["volumes"]!.AsArray().Select(v => v!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal("nginx:1.27", template["spec"]!["containers"]!.AsArray().Single()!["image"]!.GetValue<string>());
