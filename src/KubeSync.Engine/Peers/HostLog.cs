@@ -21,4 +21,7 @@ internal static partial class HostLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: cannot resolve {Name}: {Reason}")]
     public static partial void ResolveFailed(ILogger logger, string group, string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "a connection from {Remote} was this member itself (an address of its own among the peers); closed")]
+    public static partial void ReachedItself(ILogger logger, string remote);
 }

@@ -177,7 +177,7 @@ public sealed class PeerHost : IAsyncDisposable
         try
         {
             var connection = await ProtocolHandshake.RunAsync(stream, HandshakeRole.Initiator, group.Handshake, timeout.Token).ConfigureAwait(false);
-            return new PeerSession(group, connection, endPoint.ToString());
+            return new PeerSession(group, connection, Describe(endPoint));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -191,6 +191,13 @@ public sealed class PeerHost : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>host:port as people write it (a <see cref="DnsEndPoint"/> prints its address family first).</summary>
+    private static string Describe(EndPoint endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => IPAddress.TryParse(dns.Host, out var ip) ? new IPEndPoint(ip, dns.Port).ToString() : $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
     {
@@ -250,6 +257,14 @@ public sealed class PeerHost : IAsyncDisposable
     {
         if (ct.IsCancellationRequested)
         {
+            return;
+        }
+
+        if (e is ProtocolException { Error: ProtocolError.SelfConnection })
+        {
+            // This member reached itself through a name that lists every member (peers.dns on a headless Service):
+            // expected, and the dialling side remembers the address; not a hostile or broken peer.
+            HostLog.ReachedItself(_log, remote);
             return;
         }
 
@@ -326,6 +341,9 @@ public sealed class PeerHost : IAsyncDisposable
         {
             if (knownNode is not null && group.HasSession(knownNode))
             {
+                // The peer takes part (perhaps over its own connection to us, kept instead of ours): the first attempt
+                // on this address has reached it.
+                group.Readiness.Settled(target);
                 await Task.Delay(TimeSpan.FromMilliseconds(500), group.Time, ct).ConfigureAwait(false);
                 continue;
             }
@@ -341,8 +359,9 @@ public sealed class PeerHost : IAsyncDisposable
                     HostLog.UnexpectedNode(_log, group.Name, host, port, expectedNode, session.Peer);
                 }
 
+                // Not settled when the session ends without taking part: the peer's own connection may have been kept
+                // instead and not have sent its index yet; readiness waits for that session (above) or for a failure.
                 await RunDialledAsync(group, session, target, ct).ConfigureAwait(false);
-                group.Readiness.Settled(target);
             }
             catch (ProtocolException e) when (e.Error == ProtocolError.SelfConnection)
             {
