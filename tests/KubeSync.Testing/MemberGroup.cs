@@ -23,6 +23,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
     private readonly Dictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
     private readonly MemberGroupOptions _options;
     private readonly CertificateAuthority _ca;
+    private readonly HashSet<int> _ports = [];
 
     private MemberGroup(MemberGroupOptions options)
     {
@@ -198,7 +199,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
     private async Task<GroupMember> CreateAsync(string name, MemberOptions? options = null)
     {
         options ??= _options.Members.TryGetValue(name, out var configured) ? configured : new MemberOptions();
-        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? FreePort(), FreePort());
+        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? UnusedPort(), UnusedPort());
         await WriteCredentialsAsync(member);
         _members.Add(name, member);
         WriteConfig(member);
@@ -274,6 +275,19 @@ public sealed partial class MemberGroup : IAsyncDisposable
         }
 
         Assert.True(member.IsRunning, $"{member.Name} exited at start\n{member.Log}");
+    }
+
+    /// <summary>A free port not handed to a member of this group before: the kernel may offer a released port again.</summary>
+    private int UnusedPort()
+    {
+        while (true)
+        {
+            var port = FreePort();
+            if (_ports.Add(port))
+            {
+                return port;
+            }
+        }
     }
 
     private static int FreePort()

@@ -112,7 +112,7 @@ public static partial class ConfigLoader
         {
             Debounce = r.Duration("debounce", TimeSpan.FromMilliseconds(20), TimeSpan.Zero, TimeSpan.FromSeconds(10)),
             Rescan = r.Duration("rescan", TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(1), TimeSpan.FromDays(7)),
-            PeerExpiry = r.Duration("peerExpiry", TimeSpan.FromHours(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
+            PeerExpiry = r.Duration("peerExpiry", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromDays(30)),
             Drain = r.Duration("drain", TimeSpan.FromSeconds(20), TimeSpan.Zero, TimeSpan.FromMinutes(10)),
             Pull = r.Duration("pull", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
             Handshake = r.Duration("handshake", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)),

@@ -195,7 +195,8 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         var network = peersHealth.Track(Host.RunAsync(networkStop.Token), networkStop.Token);
         var rescans = rescanHealth.Track(RescanLoopAsync(rescanHealth, localStop.Token), localStop.Token);
         var reloads = ReloadLoopAsync(localStop.Token);
-        var loops = Task.WhenAll(network, rescans, reloads);
+        var expiry = new PeerExpiry(Groups, () => _config.Timing.PeerExpiry, _time, _loggers.CreateLogger("kubesync.expiry"), Metrics).RunAsync(networkStop.Token);
+        var loops = Task.WhenAll(network, rescans, reloads, expiry);
 
         // A watcher that falls back to periodic scanning completes normally and the member goes on; one that fails stops it.
         var watching = Task.WhenAll(_watchers.Values.Select(w => w.Completion));

@@ -26,6 +26,7 @@ public sealed class KubeSyncMetrics : IDisposable
     private readonly Counter<long> _watchOverflows;
     private readonly Counter<long> _actionRuns;
     private readonly Counter<long> _configReloads;
+    private readonly Counter<long> _peersForgotten;
     private readonly ConcurrentDictionary<string, GroupSnapshot> _snapshots = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<GroupRuntime> _groups = [];
     private volatile PeerHost? _host;
@@ -57,6 +58,7 @@ public sealed class KubeSyncMetrics : IDisposable
         {
             _configReloads.Add(0, Tag("outcome", outcome));
         }
+        _peersForgotten = _meter.CreateCounter<long>("kubesync_peers_forgotten", description: "Peers forgotten with their dirty marks after timing.peerExpiry unseen");
     }
 
     /// <summary>The version in <c>kubesync_build_info</c>: the informational version of this build.</summary>
@@ -75,6 +77,7 @@ public sealed class KubeSyncMetrics : IDisposable
         {
             // Counters with no events yet still show as 0 per group.
             _watchOverflows.Add(0, Tag("group", group.Name));
+            _peersForgotten.Add(0, Tag("group", group.Name));
         }
     }
 
@@ -119,6 +122,8 @@ public sealed class KubeSyncMetrics : IDisposable
 
     /// <summary>Counts one config reload with its outcome (<see cref="Hosting.ConfigReload"/>).</summary>
     public void RecordConfigReload(string outcome) => _configReloads.Add(1, Tag("outcome", outcome));
+    /// <summary>Counts a peer forgotten for having been unseen for <c>timing.peerExpiry</c>.</summary>
+    public void RecordPeerForgotten(string group) => _peersForgotten.Add(1, Tag("group", group));
 
     public void Dispose()
     {

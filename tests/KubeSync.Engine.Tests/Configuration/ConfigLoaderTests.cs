@@ -140,6 +140,7 @@ public class ConfigLoaderTests
     [InlineData("timing: {handshake: 500ms}\ngroups: [{name: a, root: /r}]", "timing.handshake: must be between 1s and 5m, got 500ms")]
     [InlineData("timing: {idle: 2s}\ngroups: [{name: a, root: /r}]", "timing.idle: must be between 3s and 1h, got 2s")]
     [InlineData("timing: {idle: never}\ngroups: [{name: a, root: /r}]", "timing.idle: expected a duration such as 20ms")]
+    [InlineData("timing: {peerExpiry: 500ms}\ngroups: [{name: a, root: /r}]", "timing.peerExpiry: must be between 1s and 30d, got 500ms")]
     [InlineData("listen: nowhere\ngroups: [{name: a, root: /r}]", "listen: \"nowhere\" is not host:port")]
     [InlineData("insecure: maybe\ngroups: [{name: a, root: /r}]", "insecure: expected true or false, got \"maybe\"")]
     [InlineData("admin: nowhere\ngroups: [{name: a, root: /r}]", "admin: \"nowhere\" is not host:port")]
