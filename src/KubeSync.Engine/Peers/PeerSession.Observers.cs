@@ -46,6 +46,8 @@ public sealed partial class PeerSession
             ct.ThrowIfCancellationRequested();
         }
 
+        // Readiness hears of this session before the one it replaces ends, so that it never sees the peer gone.
+        _group.Readiness.SessionActive(this, Peer);
         loser?.Stop("replaced by another connection with the same member");
         using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
         using (var state = _group.Group.Store.BeginBatch())
@@ -55,7 +57,6 @@ public sealed partial class PeerSession
         }
 
         PeerLog.Connected(_log, _group.Name, Peer, _connection.Role == Security.HandshakeRole.Initiator ? "dialled" : "accepted", _connection.Version);
-        _group.Readiness.SessionActive(this, Peer);
         _activated.TrySetResult();
     }
 

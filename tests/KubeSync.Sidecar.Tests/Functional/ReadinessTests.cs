@@ -57,7 +57,7 @@ public sealed class ReadinessTests(ITestOutputHelper output)
         var tree = group.Tree("j");
         Assert.NotNull(tree);
         Assert.All(oldFiles, f => Assert.True(tree.ContainsKey(f), $"j reported ready without {f}"));
-        Assert.Contains("web: ready (pulled the whole index of old, a ready member)", group.Log("j"), StringComparison.Ordinal);
+        await WaitLogAsync(group, "j", "web: ready (pulled the whole index of old, a ready member)");
         await WaitReadyzAsync(http, group, "n1", HttpStatusCode.OK);
         await WaitReadyzAsync(http, group, "n2", HttpStatusCode.OK);
     }
@@ -78,13 +78,20 @@ public sealed class ReadinessTests(ITestOutputHelper output)
         group.Write("a", "first.txt", "from the first member\n");
         await group.RestartAsync("a");
         await WaitReadyzAsync(http, group, "a", HttpStatusCode.OK);
-        Assert.Contains("web: ready (no peer reachable: the first member of its group)", group.Log("a"), StringComparison.Ordinal);
+        await WaitLogAsync(group, "a", "web: ready (no peer reachable: the first member of its group)");
 
         await group.RestartAsync("b");
         await WaitReadyzAsync(http, group, "b", HttpStatusCode.OK);
         Assert.True(File.Exists(group.PathOf("b", "first.txt")), "b reported ready before it had the first member's file");
-        Assert.Contains("web: ready (pulled the whole index of a, a ready member)", group.Log("b"), StringComparison.Ordinal);
+        await WaitLogAsync(group, "b", "web: ready (pulled the whole index of a, a ready member)");
     }
+
+    /// <summary>/readyz can answer before the member's log line about it has been read from its stderr.</summary>
+    private static Task WaitLogAsync(MemberGroup group, string member, string line) =>
+        Eventually.TrueAsync(
+            () => Task.FromResult(group.Log(member).Contains(line, StringComparison.Ordinal)),
+            () => $"{member} to log '{line}'\n{group.DescribeLogs()}",
+            TimeSpan.FromSeconds(10));
 
     private static async Task<HttpStatusCode> ReadyzAsync(HttpClient http, MemberGroup group, string member)
     {
