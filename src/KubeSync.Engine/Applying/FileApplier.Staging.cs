@@ -22,20 +22,12 @@ public sealed partial class FileApplier
     /// <param name="batch">When given, the parent directory comes from (and stays in) the batch's cache of open directories.</param>
     public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null)
     {
-        var parent = OpenParent(path, create: true, batch, out var outcome, out _, out var reason);
-        if (parent.Dir is not { } dir)
+        if (BeginStage(path, meta, batch, out var failure) is not { } staged)
         {
-            return StageResult.Failed(new ApplyResult(outcome, null, reason));
+            return failure;
         }
 
-        var rc = CreateTemp(dir, out var temp, out var handle);
-        if (rc != 0)
-        {
-            parent.Dispose();
-            return StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
-        }
-
-        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta, ownsDirectory: parent.Owned);
+        var handle = staged.Handle;
         try
         {
             byte[] hash;
@@ -77,20 +69,12 @@ public sealed partial class FileApplier
             return StageResult.Failed(Mismatch(path, hash, sha256));
         }
 
-        var parent = OpenParent(path, create: true, batch, out var outcome, out _, out var reason);
-        if (parent.Dir is not { } dir)
+        if (BeginStage(path, meta, batch, out var failure) is not { } staged)
         {
-            return StageResult.Failed(new ApplyResult(outcome, null, reason));
+            return failure;
         }
 
-        var rc = CreateTemp(dir, out var temp, out var handle);
-        if (rc != 0)
-        {
-            parent.Dispose();
-            return StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
-        }
-
-        var staged = new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta, ownsDirectory: parent.Owned);
+        var handle = staged.Handle;
         try
         {
             RandomAccess.Write(handle, content, 0);
@@ -142,4 +126,26 @@ public sealed partial class FileApplier
 
     private static byte[] TempName() =>
         Encoding.ASCII.GetBytes($"{TempPrefix}{(ulong)Interlocked.Increment(ref s_tempCounter):x16}.tmp");
+
+    /// <summary>Opens the parent (from the batch's cache when given) and creates the temp file: the staged file, or null and the failure.</summary>
+    private StagedFile? BeginStage(SyncPath path, FileMetadata meta, ApplyBatch? batch, out StageResult failure)
+    {
+        failure = default;
+        var parent = OpenParent(path, create: true, batch, out var outcome, out _, out var reason);
+        if (parent.Dir is not { } dir)
+        {
+            failure = StageResult.Failed(new ApplyResult(outcome, null, reason));
+            return null;
+        }
+
+        var rc = CreateTemp(dir, out var temp, out var handle);
+        if (rc != 0)
+        {
+            parent.Dispose();
+            failure = StageResult.Failed(ApplyResult.Failed($"cannot create a temp file beside {path}: {NativeFileSystem.Describe(rc)}"));
+            return null;
+        }
+
+        return new StagedFile(path, dir, Encoding.UTF8.GetBytes(path.Name), temp, handle, meta, ownsDirectory: parent.Owned);
+    }
 }
