@@ -28,7 +28,9 @@ public static class PodTemplateRenderer
                 ["secret"] = new JsonObject
                 {
                     ["secretName"] = ObjectNames.Secret(name),
-                    ["defaultMode"] = 288, // 0440: the sidecar's user or group reads, nobody writes.
+                    // 0444: without a pod fsGroup the kubelet writes these files as root:root, so a non-root sidecar
+                    // reads them as "other". Only the sidecar container mounts this volume; nobody writes.
+                    ["defaultMode"] = 292,
                     ["items"] = new JsonArray([.. CredentialKeys.Mounted.Select(k => (JsonNode)new JsonObject { ["key"] = k, ["path"] = k })]),
                 },
             });
@@ -108,15 +110,45 @@ public static class PodTemplateRenderer
 
         container["readinessProbe"] = Probe("/readyz", periodSeconds: 5, failureThreshold: 3);
         container["livenessProbe"] = Probe("/healthz", periodSeconds: 10, failureThreshold: 6);
-        // The sidecar writes only to its volumes and never needs more rights than it starts with. Its user and
-        // capabilities are the image's: preserving owners and signalling another user's process depend on them.
-        container["securityContext"] = new JsonObject { ["allowPrivilegeEscalation"] = false, ["readOnlyRootFilesystem"] = true };
+        container["securityContext"] = SecurityContext(spec.Sidecar.SecurityContext, settings.PodRunAsUser);
         if (spec.Sidecar.Resources is { } resources)
         {
             container["resources"] = resources.DeepClone();
         }
 
         return container;
+    }
+
+    /// <summary>
+    /// The restricted Pod Security profile unless the spec opts out: the sidecar writes only to its volumes and never
+    /// needs more rights than it starts with, so it drops every capability. Its user is the spec's, else the pod's,
+    /// else the image's (1654); a signal action reaches only processes of that user (docs/operator.md).
+    /// </summary>
+    private static JsonObject SecurityContext(SidecarSecurityContext? wanted, long? podRunAsUser)
+    {
+        var context = new JsonObject { ["allowPrivilegeEscalation"] = false, ["readOnlyRootFilesystem"] = true };
+        var uid = wanted?.RunAsUser ?? podRunAsUser;
+        if (wanted?.RunAsUser is { } user)
+        {
+            context["runAsUser"] = user;
+        }
+
+        if (wanted?.RunAsGroup is { } group)
+        {
+            context["runAsGroup"] = group;
+        }
+
+        // Root only when asked for by UID (here or for the whole pod): never by accident of an image's USER line.
+        context["runAsNonRoot"] = wanted?.RunAsNonRoot ?? uid != 0;
+        var capabilities = new JsonObject { ["drop"] = new JsonArray("ALL") };
+        if (wanted?.Capabilities?.Add is { Count: > 0 } add)
+        {
+            capabilities["add"] = new JsonArray([.. add.Select(c => (JsonNode)c)]);
+        }
+
+        context["capabilities"] = capabilities;
+        context["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" };
+        return context;
     }
 
     private static JsonObject FieldEnv(string name, string fieldPath) => new()
