@@ -6,7 +6,7 @@ namespace KubeSync.Operator.Rendering;
 
 /// <summary>
 /// The operator's pieces of a workload, as a server-side apply body: the sidecar container, its config and credential
-/// volumes, the group label and config hash on the pod template, <c>shareProcessNamespace</c> for signal actions, and
+/// volumes (and the pod's labels through the downward API, for <c>spec.roles</c>), the group label and config hash on the pod template, <c>shareProcessNamespace</c> for signal actions, and
 /// the workload's annotation naming the SyncGroup. Nothing else: fields the body leaves out stay with their owners,
 /// and applying an empty body later (the finalizer) removes exactly these.
 /// </summary>
@@ -34,6 +34,19 @@ public static class PodTemplateRenderer
                     ["items"] = new JsonArray([.. CredentialKeys.Mounted.Select(k => (JsonNode)new JsonObject { ["key"] = k, ["path"] = k })]),
                 },
             });
+        if (spec.Roles.Count > 0)
+        {
+            // The sidecar resolves its role from its own pod's labels.
+            podSpec["volumes"]!.AsArray().Add(new JsonObject
+            {
+                ["name"] = SidecarPaths.PodInfoVolume,
+                ["downwardAPI"] = new JsonObject
+                {
+                    ["items"] = new JsonArray(new JsonObject { ["path"] = "labels", ["fieldRef"] = new JsonObject { ["fieldPath"] = "metadata.labels" } }),
+                },
+            });
+        }
+
         if (spec.Actions.Any(a => a.Signal is not null))
         {
             podSpec["shareProcessNamespace"] = true;
@@ -100,6 +113,11 @@ public static class PodTemplateRenderer
             new JsonObject { ["name"] = spec.Volume, ["mountPath"] = spec.MountPath },
             new JsonObject { ["name"] = SidecarPaths.ConfigVolume, ["mountPath"] = SidecarPaths.ConfigDirectory, ["readOnly"] = true },
             new JsonObject { ["name"] = SidecarPaths.TlsVolume, ["mountPath"] = SidecarPaths.TlsDirectory, ["readOnly"] = true });
+        if (spec.Roles.Count > 0)
+        {
+            container["volumeMounts"]!.AsArray().Add(new JsonObject { ["name"] = SidecarPaths.PodInfoVolume, ["mountPath"] = SidecarPaths.PodInfoDirectory, ["readOnly"] = true });
+        }
+
         if (settings.Native)
         {
             // A native sidecar: started before the app containers, which wait for its startup probe, i.e. for /readyz,

@@ -57,6 +57,15 @@ public static partial class SyncGroupSpecValidator
             }
         }
 
+        foreach (var requirement in spec.Roles.SelectMany(r => r.Selector?.MatchExpressions ?? []))
+        {
+            var needsValues = requirement.Operator is "In" or "NotIn";
+            if (needsValues != (requirement.Values is { Count: > 0 }))
+            {
+                problems.Add("roles: matchExpressions with In or NotIn need values, with Exists or DoesNotExist none");
+            }
+        }
+
         foreach (var action in spec.Actions)
         {
             var runners = (action.Exec is null ? 0 : 1) + (action.Signal is null ? 0 : 1) + (action.PodExec is null ? 0 : 1) + (action.Http is null ? 0 : 1);
