@@ -246,6 +246,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
             .AppendLine("tls: {cert: tls/tls.crt, key: tls/tls.key, ca: tls/ca.crt}")
             .AppendLine("keyFile: group.key")
             .AppendLine(member.Options.WatchConfig is { } watch ? $"watchConfig: {(watch ? "true" : "false")}" : "")
+            .AppendLine(member.Options.ConfigYaml?.TrimEnd() ?? "")
             .AppendLine(CultureInfo.InvariantCulture, $"timing: {{rescan: {_options.Rescan}, pull: {_options.Pull}{(member.Options.Timing is { } timing ? ", " + timing : "")}}}")
             .AppendLine("groups:")
             .AppendLine(CultureInfo.InvariantCulture, $"  - name: {_options.Group}")

@@ -24,6 +24,9 @@ public sealed record MemberOptions
     /// </summary>
     public string? GroupYaml { get; init; }
 
+    /// <summary>Top-level keys added to the member's config, unindented, e.g. <c>labelsFile: /path/labels</c>.</summary>
+    public string? ConfigYaml { get; init; }
+
     /// <summary>Keys added to the member's <c>timing</c> map, e.g. <c>drain: 5s</c>.</summary>
     public string? Timing { get; init; }
 

@@ -24,8 +24,14 @@ public sealed class GroupConfig
     /// <summary><c>auto</c>.</summary>
     public ConflictPolicy Auto { get; init; } = ConflictPolicy.None;
 
-    /// <summary><c>role</c>.</summary>
+    /// <summary>
+    /// This member's role: the role of the first of <see cref="Roles"/> whose selector matches this member's labels
+    /// (<c>labelsFile</c>), else <c>role</c>.
+    /// </summary>
     public MemberRole Role { get; init; } = MemberRole.SendReceive;
+
+    /// <summary><c>roles</c>: per-member roles by pod labels, as written (already resolved into <see cref="Role"/>).</summary>
+    public IReadOnlyList<RoleRule> Roles { get; init; } = [];
 
     /// <summary><c>ignore</c>: metadata not synced: any of <c>uid</c>, <c>gid</c>, <c>mode</c>.</summary>
     public IReadOnlyList<string> Ignore { get; init; } = [];

@@ -36,6 +36,12 @@ public sealed class KubeSyncConfig
     /// </summary>
     public bool WatchConfig { get; init; } = true;
 
+    /// <summary>
+    /// <c>labelsFile</c>: this member's labels, one <c>key="value"</c> per line (a downward API volume of
+    /// <c>metadata.labels</c>); read at start and on reload when a group has <c>roles</c>.
+    /// </summary>
+    public string? LabelsFile { get; init; }
+
     /// <summary><c>timing</c>.</summary>
     public TimingConfig Timing { get; init; } = new();
 

@@ -27,4 +27,7 @@ public sealed class SidecarSpec
     /// <summary>Port of the admin endpoint (/metrics, /healthz, /readyz, /status), on the pod IP.</summary>
     [SchemaRange(1, 65535)]
     public int AdminPort { get; set; } = 9465;
+
+    /// <summary>The sidecar's user and capabilities; see <see cref="SidecarSecurityContext"/>.</summary>
+    public SidecarSecurityContext? SecurityContext { get; set; }
 }

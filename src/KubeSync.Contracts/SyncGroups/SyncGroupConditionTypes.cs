@@ -14,4 +14,10 @@ public static class SyncGroupConditionTypes
 
     /// <summary>The spec cannot be carried out as written (the message says what to fix), or reconciling fails.</summary>
     public const string Degraded = "Degraded";
+
+    /// <summary>
+    /// False when the pod template shows that an action will be refused by the kernel (a signal to a container of
+    /// another user than the sidecar's); the message says what to set. Syncing is not affected.
+    /// </summary>
+    public const string ActionsPermitted = "ActionsPermitted";
 }

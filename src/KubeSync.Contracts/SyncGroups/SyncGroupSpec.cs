@@ -36,8 +36,12 @@ public sealed class SyncGroupSpec
     /// <summary>Conflict policy: how concurrent changes to one file are resolved (none keeps both and reports).</summary>
     public ConflictPolicy Auto { get; set; } = ConflictPolicy.None;
 
-    /// <summary>Role of every member: send-receive, or receive-only (takes changes, never sends its own).</summary>
+    /// <summary>Role of the members no rule of roles matches: send-receive, or receive-only (takes changes, never sends its own).</summary>
     public MemberRole Role { get; set; } = MemberRole.SendReceive;
+
+    /// <summary>Per-member roles by pod labels, first match wins (e.g. only the pod web-0 sends: roles for the others receive-only).</summary>
+    [SchemaLength(-1, 32)]
+    public IReadOnlyList<SyncGroupRoleRule> Roles { get; set; } = [];
 
     /// <summary>Metadata not synced: any of uid, gid, mode.</summary>
     [SchemaEnum("uid", "gid", "mode")]

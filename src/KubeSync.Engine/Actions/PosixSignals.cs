@@ -22,9 +22,21 @@ internal static partial class PosixSignals
 
     public static bool TryGetNumber(string name, out int number) => Numbers.TryGetValue(name, out number);
 
-    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; returns null or the reason it failed.</summary>
-    public static string? Send(int pid, int signal) =>
-        Kill(pid, signal) == 0 ? null : Marshal.GetLastPInvokeErrorMessage();
+    /// <summary>EPERM: the target belongs to another user and this process lacks CAP_KILL.</summary>
+    public const int NotPermitted = 1;
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>; returns null or the reason it failed (and its errno).</summary>
+    public static string? Send(int pid, int signal, out int errno)
+    {
+        errno = 0;
+        if (Kill(pid, signal) == 0)
+        {
+            return null;
+        }
+
+        errno = Marshal.GetLastPInvokeError();
+        return Marshal.GetPInvokeErrorMessage(errno);
+    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

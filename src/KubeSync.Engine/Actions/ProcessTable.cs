@@ -36,6 +36,15 @@ internal static class ProcessTable
         return close > 0 && close + 2 < stat!.Length && stat[close + 2] != 'Z';
     }
 
+    /// <summary>The real UID of <paramref name="pid"/> (the first number of the <c>Uid:</c> line of its <c>status</c>), or null when it is gone.</summary>
+    public static long? UserOf(int pid, string procRoot = "/proc")
+    {
+        var status = ReadOrNull(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status"));
+        var line = status?.Split('\n').FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+        var fields = line?[4..].Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: > 0 } && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : null;
+    }
+
     private static bool Matches(string dir, string name)
     {
         if (ReadOrNull(Path.Combine(dir, "comm"))?.TrimEnd('\n') == name)

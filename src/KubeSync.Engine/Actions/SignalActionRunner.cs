@@ -42,13 +42,34 @@ public sealed class SignalActionRunner : IActionRunner
             return Task.FromResult(Failed(notFound));
         }
 
-        var errors = pids.Select(pid => (pid, error: PosixSignals.Send(pid, number))).Where(s => s.error is not null).ToList();
+        var errors = new List<string>();
+        foreach (var pid in pids)
+        {
+            if (PosixSignals.Send(pid, number, out var errno) is { } error)
+            {
+                errors.Add(errno == PosixSignals.NotPermitted ? $"{pid} ({error}{NotPermittedHint(pid)})" : $"{pid} ({error})");
+            }
+        }
+
         var sentTo = string.Join(", ", pids);
         return Task.FromResult(errors.Count == 0
             ? new ActionRunResult(ActionRunOutcome.Succeeded, null, $"sent {signal.Signal} to {sentTo}\n", Stopwatch.GetElapsedTime(started), null)
-            : Failed($"cannot send {signal.Signal} to {string.Join(", ", errors.Select(e => $"{e.pid} ({e.error})"))}"));
+            : Failed($"cannot send {signal.Signal} to {string.Join(", ", errors)}"));
 
         ActionRunResult Failed(string message) => new(ActionRunOutcome.Failed, null, "", Stopwatch.GetElapsedTime(started), message);
+    }
+
+    /// <summary>
+    /// Why a signal was refused: the kernel lets a process signal only processes of its own user, unless it has
+    /// CAP_KILL. Says which user to run as (a SyncGroup's <c>spec.sidecar.securityContext.runAsUser</c>).
+    /// </summary>
+    private string NotPermittedHint(int pid)
+    {
+        var owner = ProcessTable.UserOf(pid, _procRoot);
+        var self = ProcessTable.UserOf(Environment.ProcessId);
+        return owner is null || self is null || owner == self
+            ? ": this process lacks CAP_KILL"
+            : $": the process runs as UID {owner} and this sidecar as UID {self}; run the sidecar as UID {owner} (spec.sidecar.securityContext.runAsUser)";
     }
 
     private (IReadOnlyList<int> Pids, string? NotFound) FromName(string name)

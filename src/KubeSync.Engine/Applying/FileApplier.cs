@@ -38,8 +38,11 @@ public sealed partial class FileApplier
     /// <summary>What this applier just wrote, for the watcher to recognize its own events.</summary>
     public AppliedWrites Writes { get; } = new();
 
-    /// <summary>Only root can give files away; an unprivileged member keeps its own uid and gid.</summary>
-    private static bool Chown => Environment.IsPrivilegedProcess;
+    /// <summary>
+    /// Only a process with CAP_CHOWN can give files away; without it (non-root, or root with capabilities dropped) a
+    /// member keeps its own uid and gid instead of failing every file with EPERM.
+    /// </summary>
+    private static bool Chown => ProcessCapabilities.CanChown;
 
     /// <summary>Writes a regular file whose content <paramref name="writeContent"/> streams, if it hashes to <paramref name="sha256"/>, and publishes it durably at once.</summary>
     public async Task<ApplyResult> WriteFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken)

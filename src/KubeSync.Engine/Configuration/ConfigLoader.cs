@@ -15,7 +15,7 @@ public static partial class ConfigLoader
     /// <summary>Where the config is looked for when neither <c>--config</c> nor <c>KUBESYNC_CONFIG</c> says.</summary>
     public const string DefaultPath = "/etc/kubesync/kubesync.yaml";
 
-    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "watchConfig", "timing", "groups"];
+    private static readonly string[] TopLevelKeys = ["node", "listen", "admin", "tls", "insecure", "keyFile", "watchConfig", "labelsFile", "timing", "groups"];
 
     /// <summary>Which file to read: the explicit path, else <c>KUBESYNC_CONFIG</c>, else <see cref="DefaultPath"/>.</summary>
     public static string ResolvePath(string? explicitPath, IDictionary environment) =>
@@ -57,7 +57,9 @@ public static partial class ConfigLoader
             throw new ConfigException("groups", "at least one group is required");
         }
 
-        var groups = groupReaders.Select(g => GroupConfigReader.Read(g, baseDir, node)).ToList();
+        var labelsFile = r.String(LabelsFile.Key) is { } lf ? Resolve(baseDir, lf) : null;
+        IReadOnlyDictionary<string, string>? labels = null;
+        var groups = groupReaders.Select(g => GroupConfigReader.Read(g, baseDir, node, Labels)).ToList();
         foreach (var dup in groups.GroupBy(g => g.Name).Where(g => g.Count() > 1))
         {
             throw new ConfigException($"groups[{groups.FindLastIndex(g => g.Name == dup.Key)}].name", $"group '{dup.Key}' is defined twice");
@@ -72,12 +74,16 @@ public static partial class ConfigLoader
             Insecure = r.Bool("insecure", false),
             KeyFile = r.String("keyFile") is { } key ? Resolve(baseDir, key) : null,
             WatchConfig = r.Bool("watchConfig", true),
+            LabelsFile = labelsFile,
             Timing = timing,
             Groups = groups,
             SourceFile = sourceFile,
         };
         r.RejectUnknownKeys(TopLevelKeys);
         return config;
+
+        IReadOnlyDictionary<string, string> Labels(string key) => labels ??= labelsFile is not null ? LabelsFile.Read(labelsFile)
+            : throw new ConfigException(key, "needs labelsFile: the file holding this member's pod labels (a downward API volume of metadata.labels)");
     }
 
     internal static string Resolve(string baseDir, string path) => Path.GetFullPath(Path.Combine(baseDir, path));

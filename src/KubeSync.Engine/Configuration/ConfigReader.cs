@@ -118,6 +118,29 @@ internal sealed class ConfigReader
         }
     }
 
+    /// <summary>A map whose values are single values (<c>matchLabels</c>), keys as written.</summary>
+    public IReadOnlyDictionary<string, string>? StringMap(string name)
+    {
+        var node = Node(name);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not ConfigNode.Map map)
+        {
+            throw new ConfigException(Key(name), "expected a map of keys, got a " + Describe(node));
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Entries)
+        {
+            result[key] = value is ConfigNode.Scalar { Value: { } v } ? v : throw new ConfigException($"{Key(name)}.{key}", "expected a single value");
+        }
+
+        return result;
+    }
+
     public ConfigReader? Map(string name)
     {
         var node = Node(name);

@@ -20,17 +20,12 @@ internal static partial class GroupConfigReader
         ["keep-both"] = ConflictPolicy.KeepBoth,
     };
 
-    private static readonly Dictionary<string, MemberRole> Roles = new(StringComparer.Ordinal)
-    {
-        ["send-receive"] = MemberRole.SendReceive,
-        ["receive-only"] = MemberRole.ReceiveOnly,
-    };
-
     private static readonly string[] IgnorableMetadata = ["uid", "gid", "mode"];
 
-    private static readonly string[] Keys = ["name", "root", "stateDir", "include", "exclude", "rules", "auto", "role", "ignore", "backup", "peers", "actions"];
+    private static readonly string[] Keys = ["name", "root", "stateDir", "include", "exclude", "rules", "auto", "role", "roles", "ignore", "backup", "peers", "actions"];
 
-    public static GroupConfig Read(ConfigReader r, string baseDir, string self)
+    /// <param name="labels">This member's pod labels, asked for (with the key that needs them) only when the group has <c>roles</c>.</param>
+    public static GroupConfig Read(ConfigReader r, string baseDir, string self, Func<string, IReadOnlyDictionary<string, string>> labels)
     {
         var name = r.RequiredString("name");
         ConfigLoader.CheckName(name, r.Key("name"), GroupNamePattern(), "lowercase letters, digits and '-', at most 63");
@@ -49,6 +44,7 @@ internal static partial class GroupConfigReader
             }
         }
 
+        var (rules, role) = RoleRuleReader.Resolve(r, r.Enum("role", MemberRole.SendReceive, RoleRuleReader.Names), labels);
         var group = new GroupConfig
         {
             Name = name,
@@ -58,7 +54,8 @@ internal static partial class GroupConfigReader
             Exclude = r.StringList("exclude") ?? [],
             Rules = r.StringList("rules") ?? [],
             Auto = r.Enum("auto", ConflictPolicy.None, Policies),
-            Role = r.Enum("role", MemberRole.SendReceive, Roles),
+            Role = role,
+            Roles = rules,
             Ignore = ignore,
             Backup = r.Map("backup") is { } b ? ReadBackup(b, baseDir) : null,
             Peers = r.Map("peers") is { } p ? ReadPeers(p, self) : new PeersConfig(),

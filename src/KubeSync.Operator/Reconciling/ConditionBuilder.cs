@@ -30,6 +30,11 @@ public static class ConditionBuilder
                 : Make(SyncGroupConditionTypes.Conflicts, "False", "NoConflicts", "no unresolved conflicts"),
             observed.IsDegraded ? Make(SyncGroupConditionTypes.Degraded, "True", observed.DegradedReason!, observed.DegradedMessage!)
                 : Make(SyncGroupConditionTypes.Degraded, "False", "AsExpected", "the spec is carried out"),
+            observed.ActionWarnings is not { } warnings
+                ? previous.FirstOrDefault(c => c.Type == SyncGroupConditionTypes.ActionsPermitted)
+                    ?? Make(SyncGroupConditionTypes.ActionsPermitted, "Unknown", "NotChecked", "the actions were not checked against the pod template")
+                : warnings.Count > 0 ? Make(SyncGroupConditionTypes.ActionsPermitted, "False", "SignalNotPermitted", string.Join("; ", warnings))
+                : Make(SyncGroupConditionTypes.ActionsPermitted, "True", "AsExpected", "no action targets a process the sidecar may not reach, as far as the pod template tells"),
         };
         return conditions;
 
@@ -48,7 +53,24 @@ public static class ConditionBuilder
         }
     }
 
-    /// <summary>Conditions whose status differs from before (new ones included): the transitions to report as Events.</summary>
+    /// <summary>
+    /// Conditions whose status differs from before (new ones included): the transitions to report as Events. A new
+    /// condition is one when True, except ActionsPermitted, which is one when False (a warning), as is a new message.
+    /// </summary>
     public static IEnumerable<SyncGroupCondition> Transitions(IReadOnlyList<SyncGroupCondition> previous, IReadOnlyList<SyncGroupCondition> current) =>
-        current.Where(c => previous.FirstOrDefault(p => p.Type == c.Type) is not { } before ? c.Status == "True" : before.Status != c.Status);
+        current.Where(c => previous.FirstOrDefault(p => p.Type == c.Type) is not { } before
+            ? c.Status == (c.Type == SyncGroupConditionTypes.ActionsPermitted ? "False" : "True")
+            : before.Status != c.Status || (c.Type == SyncGroupConditionTypes.ActionsPermitted && c.Status == "False" && before.Message != c.Message));
+
+    /// <summary>Whether a transition to <paramref name="condition"/> is reported as a Warning Event rather than Normal.</summary>
+    public static bool IsWarning(SyncGroupCondition condition, IReadOnlyList<SyncGroupCondition> previous)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return condition.Type switch
+        {
+            SyncGroupConditionTypes.Degraded or SyncGroupConditionTypes.Conflicts => condition.Status == "True",
+            SyncGroupConditionTypes.ActionsPermitted => condition.Status == "False",
+            _ => condition.Status == "False" && previous.Any(b => b.Type == condition.Type),
+        };
+    }
 }

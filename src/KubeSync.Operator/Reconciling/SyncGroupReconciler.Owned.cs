@@ -68,7 +68,7 @@ public sealed partial class SyncGroupReconciler
     {
         // The pods keep their own service account if the template names one (the RoleBinding covers it).
         var account = owned.ServiceAccountName is { } ours && (workload.ServiceAccountName is null || workload.ServiceAccountName == ours) ? ours : null;
-        var settings = new SidecarSettings(_options.SidecarImage, native, owned.ConfigHash, account);
+        var settings = new SidecarSettings(_options.SidecarImage, native, owned.ConfigHash, account, workload.PodRunAsUser);
         var body = PodTemplateRenderer.Render(group, workload.Kind, workload.Name, settings);
         try
         {

@@ -75,9 +75,7 @@ public sealed partial class SyncGroupReconciler
 
         foreach (var transition in ConditionBuilder.Transitions(before, written!.Conditions))
         {
-            var warning = transition.Type is SyncGroupConditionTypes.Degraded or SyncGroupConditionTypes.Conflicts
-                ? transition.Status == "True"
-                : transition.Status == "False" && before.Any(b => b.Type == transition.Type);
+            var warning = ConditionBuilder.IsWarning(transition, before);
             await RecordAsync(
                 group, warning ? EventKind.Warning : EventKind.Normal, transition.Reason, transition.Type, transition.Message ?? transition.Reason, cancellationToken).ConfigureAwait(false);
         }

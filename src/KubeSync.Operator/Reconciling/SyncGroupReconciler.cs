@@ -84,7 +84,8 @@ public sealed partial class SyncGroupReconciler
             }
 
             await RemoveFromUnselectedAsync(group, previous.Workloads, workloads, cancellationToken).ConfigureAwait(false);
-            observation = new GroupObservation(await ReadMembersAsync(group, cancellationToken).ConfigureAwait(false), null, null);
+            var warnings = workloads.SelectMany(w => SyncGroupSpecValidator.SignalWarnings(group, w)).ToList();
+            observation = new GroupObservation(await ReadMembersAsync(group, cancellationToken).ConfigureAwait(false), null, null, warnings);
         }
         catch (DegradedException degraded)
         {
@@ -96,7 +97,7 @@ public sealed partial class SyncGroupReconciler
         }
 
         var status = await WriteStatusAsync(group, observation, [.. applied.Select(w => w.Display)], certificateNotAfter, cancellationToken).ConfigureAwait(false);
-        var settled = status.Conditions.All(c => c.Type is SyncGroupConditionTypes.Degraded or SyncGroupConditionTypes.Conflicts
+        var settled = status.Conditions.All(c => c.Type is SyncGroupConditionTypes.Degraded or SyncGroupConditionTypes.Conflicts or SyncGroupConditionTypes.ActionsPermitted
             || c.Status == "True");
         return new ReconcileResult(settled ? _options.StatusInterval : _options.SettlingInterval);
     }

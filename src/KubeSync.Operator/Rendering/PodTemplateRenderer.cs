@@ -6,7 +6,7 @@ namespace KubeSync.Operator.Rendering;
 
 /// <summary>
 /// The operator's pieces of a workload, as a server-side apply body: the sidecar container, its config and credential
-/// volumes, the group label and config hash on the pod template, <c>shareProcessNamespace</c> for signal actions, and
+/// volumes (and the pod's labels through the downward API, for <c>spec.roles</c>), the group label and config hash on the pod template, <c>shareProcessNamespace</c> for signal actions, and
 /// the workload's annotation naming the SyncGroup. Nothing else: fields the body leaves out stay with their owners,
 /// and applying an empty body later (the finalizer) removes exactly these.
 /// </summary>
@@ -28,10 +28,25 @@ public static class PodTemplateRenderer
                 ["secret"] = new JsonObject
                 {
                     ["secretName"] = ObjectNames.Secret(name),
-                    ["defaultMode"] = 288, // 0440: the sidecar's user or group reads, nobody writes.
+                    // 0444: without a pod fsGroup the kubelet writes these files as root:root, so a non-root sidecar
+                    // reads them as "other". Only the sidecar container mounts this volume; nobody writes.
+                    ["defaultMode"] = 292,
                     ["items"] = new JsonArray([.. CredentialKeys.Mounted.Select(k => (JsonNode)new JsonObject { ["key"] = k, ["path"] = k })]),
                 },
             });
+        if (spec.Roles.Count > 0)
+        {
+            // The sidecar resolves its role from its own pod's labels.
+            podSpec["volumes"]!.AsArray().Add(new JsonObject
+            {
+                ["name"] = SidecarPaths.PodInfoVolume,
+                ["downwardAPI"] = new JsonObject
+                {
+                    ["items"] = new JsonArray(new JsonObject { ["path"] = "labels", ["fieldRef"] = new JsonObject { ["fieldPath"] = "metadata.labels" } }),
+                },
+            });
+        }
+
         if (spec.Actions.Any(a => a.Signal is not null))
         {
             podSpec["shareProcessNamespace"] = true;
@@ -98,6 +113,11 @@ public static class PodTemplateRenderer
             new JsonObject { ["name"] = spec.Volume, ["mountPath"] = spec.MountPath },
             new JsonObject { ["name"] = SidecarPaths.ConfigVolume, ["mountPath"] = SidecarPaths.ConfigDirectory, ["readOnly"] = true },
             new JsonObject { ["name"] = SidecarPaths.TlsVolume, ["mountPath"] = SidecarPaths.TlsDirectory, ["readOnly"] = true });
+        if (spec.Roles.Count > 0)
+        {
+            container["volumeMounts"]!.AsArray().Add(new JsonObject { ["name"] = SidecarPaths.PodInfoVolume, ["mountPath"] = SidecarPaths.PodInfoDirectory, ["readOnly"] = true });
+        }
+
         if (settings.Native)
         {
             // A native sidecar: started before the app containers, which wait for its startup probe, i.e. for /readyz,
@@ -108,15 +128,45 @@ public static class PodTemplateRenderer
 
         container["readinessProbe"] = Probe("/readyz", periodSeconds: 5, failureThreshold: 3);
         container["livenessProbe"] = Probe("/healthz", periodSeconds: 10, failureThreshold: 6);
-        // The sidecar writes only to its volumes and never needs more rights than it starts with. Its user and
-        // capabilities are the image's: preserving owners and signalling another user's process depend on them.
-        container["securityContext"] = new JsonObject { ["allowPrivilegeEscalation"] = false, ["readOnlyRootFilesystem"] = true };
+        container["securityContext"] = SecurityContext(spec.Sidecar.SecurityContext, settings.PodRunAsUser);
         if (spec.Sidecar.Resources is { } resources)
         {
             container["resources"] = resources.DeepClone();
         }
 
         return container;
+    }
+
+    /// <summary>
+    /// The restricted Pod Security profile unless the spec opts out: the sidecar writes only to its volumes and never
+    /// needs more rights than it starts with, so it drops every capability. Its user is the spec's, else the pod's,
+    /// else the image's (1654); a signal action reaches only processes of that user (docs/operator.md).
+    /// </summary>
+    private static JsonObject SecurityContext(SidecarSecurityContext? wanted, long? podRunAsUser)
+    {
+        var context = new JsonObject { ["allowPrivilegeEscalation"] = false, ["readOnlyRootFilesystem"] = true };
+        var uid = wanted?.RunAsUser ?? podRunAsUser;
+        if (wanted?.RunAsUser is { } user)
+        {
+            context["runAsUser"] = user;
+        }
+
+        if (wanted?.RunAsGroup is { } group)
+        {
+            context["runAsGroup"] = group;
+        }
+
+        // Root only when asked for by UID (here or for the whole pod): never by accident of an image's USER line.
+        context["runAsNonRoot"] = wanted?.RunAsNonRoot ?? uid != 0;
+        var capabilities = new JsonObject { ["drop"] = new JsonArray("ALL") };
+        if (wanted?.Capabilities?.Add is { Count: > 0 } add)
+        {
+            capabilities["add"] = new JsonArray([.. add.Select(c => (JsonNode)c)]);
+        }
+
+        context["capabilities"] = capabilities;
+        context["seccompProfile"] = new JsonObject { ["type"] = "RuntimeDefault" };
+        return context;
     }
 
     private static JsonObject FieldEnv(string name, string fieldPath) => new()

@@ -47,6 +47,12 @@ public static class SidecarConfigRenderer
             ["auto"] = EnumName(spec.Auto),
             ["role"] = EnumName(spec.Role),
         };
+        if (spec.Roles.Count > 0)
+        {
+            config["labelsFile"] = SidecarPaths.LabelsFile;
+            entry["roles"] = new JsonArray([.. spec.Roles.Select(RoleRule)]);
+        }
+
         if (spec.Ignore.Count > 0)
         {
             entry["ignore"] = Strings(spec.Ignore);
@@ -69,6 +75,31 @@ public static class SidecarConfigRenderer
 
         config["groups"] = new JsonArray(entry);
         return config;
+    }
+
+    private static JsonObject RoleRule(SyncGroupRoleRule rule)
+    {
+        var selector = new JsonObject();
+        if (rule.Selector.MatchLabels is { Count: > 0 } labels)
+        {
+            selector["matchLabels"] = new JsonObject([.. labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))]);
+        }
+
+        if (rule.Selector.MatchExpressions is { Count: > 0 } expressions)
+        {
+            selector["matchExpressions"] = new JsonArray([.. expressions.Select(e =>
+            {
+                var rendered = new JsonObject { ["key"] = e.Key, ["operator"] = e.Operator };
+                if (e.Values is { Count: > 0 } values)
+                {
+                    rendered["values"] = Strings(values);
+                }
+
+                return (JsonNode)rendered;
+            })]);
+        }
+
+        return new JsonObject { ["selector"] = selector, ["role"] = EnumName(rule.Role) };
     }
 
     private static JsonObject Action(SyncGroupAction action)

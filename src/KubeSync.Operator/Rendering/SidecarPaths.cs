@@ -14,6 +14,14 @@ public static class SidecarPaths
     /// <summary>The Secret's mount: <c>ca.crt</c>, <c>tls.crt</c>, <c>tls.key</c>, <c>group.key</c> (never the CA keys).</summary>
     public const string TlsDirectory = "/etc/kubesync/tls";
 
+    /// <summary>The downward API mount (only with <c>spec.roles</c>): the pod's labels, as the sidecar's <c>labelsFile</c>.</summary>
+    public const string PodInfoDirectory = "/etc/kubesync/podinfo";
+
+    public const string LabelsFile = PodInfoDirectory + "/labels";
+
+    /// <summary>Name of the downward API volume.</summary>
+    public const string PodInfoVolume = "kubesync-podinfo";
+
     /// <summary>Name of the pod volume holding the rendered config.</summary>
     public const string ConfigVolume = "kubesync-config";
 

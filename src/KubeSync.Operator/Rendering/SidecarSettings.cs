@@ -5,4 +5,5 @@ namespace KubeSync.Operator.Rendering;
 /// <param name="Native">Native sidecar (init container, restartPolicy Always) or a plain container.</param>
 /// <param name="ConfigHash">Hash of the rendered config and the credentials; pods restart when it changes.</param>
 /// <param name="ServiceAccountName">The service account to set on the pod (podExec actions), or null to leave it alone.</param>
-public sealed record SidecarSettings(string DefaultImage, bool Native, string ConfigHash, string? ServiceAccountName = null);
+/// <param name="PodRunAsUser">The pod template's own <c>securityContext.runAsUser</c>, which the sidecar inherits unless its spec sets one.</param>
+public sealed record SidecarSettings(string DefaultImage, bool Native, string ConfigHash, string? ServiceAccountName = null, long? PodRunAsUser = null);

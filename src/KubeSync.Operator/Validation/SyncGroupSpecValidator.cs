@@ -44,6 +44,28 @@ public static partial class SyncGroupSpecValidator
             problems.Add("sidecar.port and sidecar.adminPort must differ");
         }
 
+        if (spec.Sidecar.SecurityContext is { } context)
+        {
+            if (context.RunAsNonRoot == true && context.RunAsUser == 0)
+            {
+                problems.Add("sidecar.securityContext: runAsNonRoot true contradicts runAsUser 0");
+            }
+
+            if (context.Capabilities?.Add is { Count: > 0 } && context.RunAsUser != 0)
+            {
+                problems.Add("sidecar.securityContext.capabilities.add takes effect only for a sidecar running as root: set runAsUser 0 with it");
+            }
+        }
+
+        foreach (var requirement in spec.Roles.SelectMany(r => r.Selector?.MatchExpressions ?? []))
+        {
+            var needsValues = requirement.Operator is "In" or "NotIn";
+            if (needsValues != (requirement.Values is { Count: > 0 }))
+            {
+                problems.Add("roles: matchExpressions with In or NotIn need values, with Exists or DoesNotExist none");
+            }
+        }
+
         foreach (var action in spec.Actions)
         {
             var runners = (action.Exec is null ? 0 : 1) + (action.Signal is null ? 0 : 1) + (action.PodExec is null ? 0 : 1) + (action.Http is null ? 0 : 1);
@@ -95,6 +117,41 @@ public static partial class SyncGroupSpecValidator
         }
 
         return problems;
+    }
+
+    /// <summary>The UID of the sidecar image's user (docker/sidecar.Dockerfile), when the spec names no other image.</summary>
+    public const long ImageUser = 1654;
+
+    /// <summary>
+    /// Signal actions the kernel will refuse (EPERM), as far as the pod template tells: the target container's UID is
+    /// known (its runAsUser or the pod's) and differs from the sidecar's, and the sidecar is not root with KILL. Each
+    /// warning says what to set. Not a Degraded group: syncing works, only the signal fails.
+    /// </summary>
+    public static IReadOnlyList<string> SignalWarnings(SyncGroup group, Workload workload)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        ArgumentNullException.ThrowIfNull(workload);
+        var spec = group.Spec!;
+        var context = spec.Sidecar.SecurityContext;
+        var sidecar = context?.RunAsUser ?? workload.PodRunAsUser ?? (spec.Sidecar.Image is null ? ImageUser : null);
+        var canKill = context?.Capabilities?.Add.Contains("KILL") == true;
+        var warnings = new List<string>();
+        foreach (var action in spec.Actions.Where(a => a.Signal is not null))
+        {
+            if (sidecar is not { } self || workload.AppContainer(action.Signal!.Container) is not { Uid: { } target } app
+                || target == self || (self == 0 && canKill))
+            {
+                continue;
+            }
+
+            var fix = target == 0
+                ? "set spec.sidecar.securityContext to {runAsUser: 0, runAsNonRoot: false}, or run the app as a non-root user and the sidecar as that user"
+                : $"set spec.sidecar.securityContext.runAsUser: {target}";
+            var why = self == 0 ? "runs as root without the KILL capability" : $"runs as UID {self}";
+            warnings.Add($"{workload.Display}: actions[{action.Name}] signals container {app.Name}, which runs as UID {target}, but the sidecar {why}: the signal would fail with \"operation not permitted\"; {fix}");
+        }
+
+        return warnings;
     }
 
     private static string List(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 using KubeSync.Contracts.SyncGroups;
 using KubeSync.Kubernetes.Resources;
 
@@ -25,6 +28,29 @@ public sealed record Workload(WorkloadKind Kind, KubeObject Resource, PodTemplat
 
     /// <summary>The SyncGroup whose sidecar the template carries, from the workload's annotation.</summary>
     public string? SyncedBy => Resource.Metadata.Annotations?.GetValueOrDefault(SyncGroupLabels.SyncGroupAnnotation);
+
+    /// <summary>The pod-level <c>securityContext.runAsUser</c>, which every container without its own inherits.</summary>
+    public long? PodRunAsUser =>
+        Template.Spec?.AdditionalProperties?.GetValueOrDefault("securityContext") is { ValueKind: JsonValueKind.Object } context
+        && context.TryGetProperty("runAsUser", out var uid) && uid.TryGetInt64(out var value) ? value : null;
+
+    /// <summary>
+    /// The UID an app container runs as when the pod template says (its own runAsUser, else the pod's); null when only
+    /// its image knows. <paramref name="container"/> null means the only app container, if there is exactly one.
+    /// </summary>
+    public (string Name, long? Uid)? AppContainer(string? container)
+    {
+        var apps = Template.Spec?.Containers?.Where(c => c.Name != SyncGroupLabels.SidecarContainer).ToList() ?? [];
+        var found = container is null ? (apps.Count == 1 ? apps[0] : null)
+            : apps.Concat(Template.Spec?.InitContainers ?? []).FirstOrDefault(c => c.Name == container);
+        if (found is null)
+        {
+            return null;
+        }
+
+        var own = found.SecurityContext?["runAsUser"] is JsonValue v && v.TryGetValue<long>(out var uid) ? uid : (long?)null;
+        return (found.Name!, own ?? PodRunAsUser);
+    }
 
     /// <summary>The service account the pods run as.</summary>
     public string? ServiceAccountName => Template.Spec?.ServiceAccountName;

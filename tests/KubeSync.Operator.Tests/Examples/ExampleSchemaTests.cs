@@ -40,6 +40,9 @@ public sealed class ExampleSchemaTests
     [InlineData("workloadRef", "{\"kind\": \"CronJob\", \"name\": \"web\"}", "NotInEnumeration")]
     [InlineData("sidecar", "{\"port\": 70000}", "NumberTooBig")]
     [InlineData("backup", "{\"generations\": 0}", "NumberTooSmall")]
+    [InlineData("sidecar", "{\"securityContext\": {\"runAsUser\": -1}}", "NumberTooSmall")]
+    [InlineData("sidecar", "{\"securityContext\": {\"runAsUser\": 0, \"capabilities\": {\"add\": [\"SYS_ADMIN\"]}}}", "ArrayItemNotValid")]
+    [InlineData("sidecar", "{\"securityContext\": {\"runAsUser\": \"nginx\"}}", "IntegerExpected")]
     public async Task Schema_RejectsABrokenSpec_NamingTheProblem(string key, string json, string kind)
     {
         var group = SyncGroupsIn("examples/nginx/syncgroup.yaml").Single();

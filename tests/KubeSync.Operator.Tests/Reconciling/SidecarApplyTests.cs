@@ -35,7 +35,7 @@ public sealed class SidecarApplyTests
         Assert.Equal(["POD_NAME", "POD_NAMESPACE", "POD_IP", "KUBESYNC_CONFIG"], sidecar["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
         Assert.True(template["spec"]!["shareProcessNamespace"]!.GetValue<bool>());
         Assert.Equal(["conf", "kubesync-config", "kubesync-tls"], template["spec"]!["volumes"]!.AsArray().Select(v => v!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-        Assert.Equal("nginx:1.27", template["spec"]!["containers"]!.AsArray().Single()!["image"]!.GetValue<string>());
+        Assert.Equal("nginxinc/nginx-unprivileged:1.27", template["spec"]!["containers"]!.AsArray().Single()!["image"]!.GetValue<string>());
 
         var status = (await cluster.Groups.GetAsync(OperatorCluster.Namespace, "web-conf", CancellationToken.None).WithTimeout("group")).Status!;
         Assert.Equal(["Deployment/web"], status.Workloads);

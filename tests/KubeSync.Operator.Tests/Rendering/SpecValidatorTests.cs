@@ -21,6 +21,15 @@ public sealed class SpecValidatorTests
         { "signal: set exactly one of process and pidFile", """{"actions": [{"name": "a", "signal": {"process": "nginx", "pidFile": "/run/nginx.pid"}}]}""" },
         { "mountPath must not be / or under /etc/kubesync (the sidecar's own files)", """{"mountPath": "/etc/kubesync/data"}""" },
         { "sidecar.port and sidecar.adminPort must differ", """{"sidecar": {"port": 9000, "adminPort": 9000}}""" },
+        {
+            "roles: matchExpressions with In or NotIn need values, with Exists or DoesNotExist none",
+            """{"roles": [{"selector": {"matchExpressions": [{"key": "app", "operator": "In"}]}, "role": "receive-only"}]}"""
+        },
+        { "sidecar.securityContext: runAsNonRoot true contradicts runAsUser 0", """{"sidecar": {"securityContext": {"runAsUser": 0, "runAsNonRoot": true}}}""" },
+        {
+            "sidecar.securityContext.capabilities.add takes effect only for a sidecar running as root: set runAsUser 0 with it",
+            """{"sidecar": {"securityContext": {"runAsUser": 101, "capabilities": {"add": ["KILL"]}}}}"""
+        },
     };
 
     [Theory]
