@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Paths;
 
@@ -17,19 +15,36 @@ public sealed class AppliedWrites
     /// <summary>Without a watcher consuming them, entries would pile up: past this many the oldest knowledge is dropped.</summary>
     internal const int Capacity = 16_384;
 
-    private readonly ConcurrentDictionary<string, FileStat?> _writes = new(StringComparer.Ordinal);
+    /// <summary>
+    /// A plain dictionary under a lock: one applier and one watcher use it, and a <c>ConcurrentDictionary</c>'s
+    /// <c>Count</c> (asked on every record) takes all of its locks.
+    /// </summary>
+    private readonly Dictionary<string, FileStat?> _writes = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
-    public int Count => _writes.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _writes.Count;
+            }
+        }
+    }
 
     /// <summary>The applier left <paramref name="stat"/> at <paramref name="path"/> (null: nothing, after a deletion).</summary>
     internal void Record(SyncPath path, FileStat? stat)
     {
-        if (_writes.Count >= Capacity)
+        lock (_gate)
         {
-            _writes.Clear();
-        }
+            if (_writes.Count >= Capacity)
+            {
+                _writes.Clear();
+            }
 
-        _writes[path.Value] = stat;
+            _writes[path.Value] = stat;
+        }
     }
 
     /// <summary>
@@ -38,9 +53,13 @@ public sealed class AppliedWrites
     /// </summary>
     public bool IsOwn(SyncPath path, string root)
     {
-        if (!_writes.TryGetValue(path.Value, out var written))
+        FileStat? written;
+        lock (_gate)
         {
-            return false;
+            if (!_writes.TryGetValue(path.Value, out written))
+            {
+                return false;
+            }
         }
 
         var rc = NativeFileSystem.TryStat(Path.Combine(root, path.Value), out var now);
@@ -50,7 +69,14 @@ public sealed class AppliedWrites
             : rc == LibC.ENOENT;
         if (!own)
         {
-            _writes.TryRemove(new KeyValuePair<string, FileStat?>(path.Value, written));
+            lock (_gate)
+            {
+                // Only the record that was checked: the applier may have written the path again since.
+                if (_writes.TryGetValue(path.Value, out var current) && EqualityComparer<FileStat?>.Default.Equals(current, written))
+                {
+                    _writes.Remove(path.Value);
+                }
+            }
         }
 
         return own;

@@ -49,6 +49,11 @@ public sealed class DeltaEncoder
     private async Task<DeltaEncodeResult> RunAsync(Stream content, bool hashContent, CancellationToken cancellationToken)
     {
         using var hash = hashContent ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        if (_signature.BlockCount == 0)
+        {
+            return await CopyLiteralAsync(content, hash, cancellationToken);
+        }
+
         var scanner = _scanner;
         var length = 0L;
         var endOfContent = false;
@@ -93,6 +98,32 @@ public sealed class DeltaEncoder
 
         await FinishTailAsync(cancellationToken);
         return new DeltaEncodeResult(length, _literalBytes, _copiedBytes, hash?.GetHashAndReset() ?? []);
+    }
+
+    /// <summary>
+    /// Against an empty basis (the receiver has no copy) nothing can match: the content goes as literals as it is
+    /// read, without rolling a checksum over every byte.
+    /// </summary>
+    private async Task<DeltaEncodeResult> CopyLiteralAsync(Stream content, IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var buffer = _scanner.Buffer.AsMemory(0, DeltaLimits.MaxLiteralLength);
+        var length = 0L;
+        while (true)
+        {
+            var read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            if (read > 0)
+            {
+                hash?.AppendData(buffer.Span[..read]);
+                await _sink.WriteAsync(DeltaInstruction.Literal(buffer[..read]), cancellationToken);
+                length += read;
+                _literalBytes += read;
+            }
+
+            if (read < buffer.Length)
+            {
+                return new DeltaEncodeResult(length, _literalBytes, 0, hash?.GetHashAndReset() ?? []);
+            }
+        }
     }
 
     /// <summary>

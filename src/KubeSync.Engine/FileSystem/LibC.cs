@@ -73,6 +73,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
     public static partial int Fsync(int fd);
 
+    /// <summary>Writes out and waits for everything dirty on the file system holding <paramref name="fd"/> (data and metadata).</summary>
+    [LibraryImport(Lib, EntryPoint = "syncfs", SetLastError = true)]
+    public static partial int SyncFs(int fd);
+
     /// <summary>SYNC_FILE_RANGE_WRITE: start writeback of the dirty pages without waiting for it.</summary>
     public const int SyncFileRangeWrite = 2;
 

@@ -60,7 +60,7 @@ public sealed partial class StateBatch
     /// <summary>Owes <paramref name="peer"/> the current row of <paramref name="path"/> (it showed an older or a concurrent version, or none).</summary>
     public void MarkDirty(SyncPath path, string peer)
     {
-        using var cmd = Command("INSERT INTO dirty(path, peer, since) SELECT $p, $n, $t WHERE EXISTS (SELECT 1 FROM files WHERE path = $p) ON CONFLICT DO NOTHING");
+        var cmd = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, $n, $t WHERE EXISTS (SELECT 1 FROM files WHERE path = $p) ON CONFLICT DO NOTHING");
         cmd.Parameters.AddWithValue("$p", path.Value);
         cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
         cmd.Parameters.AddWithValue("$t", _now);
@@ -70,7 +70,7 @@ public sealed partial class StateBatch
     /// <summary>Whether a conflict with <paramref name="peer"/> is recorded for the path.</summary>
     public bool HasConflict(SyncPath path, string peer)
     {
-        using var cmd = Command("SELECT count(*) FROM conflicts WHERE path = $p AND peer = $n");
+        var cmd = Reused("SELECT count(*) FROM conflicts WHERE path = $p AND peer = $n");
         cmd.Parameters.AddWithValue("$p", path.Value);
         cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
         return (long)cmd.ExecuteScalar()! > 0;

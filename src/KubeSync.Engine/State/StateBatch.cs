@@ -19,6 +19,7 @@ public sealed partial class StateBatch : IDisposable
     private readonly SqliteCommand _get;
     private SqliteCommand? _deleteConflicts;
     private SqliteCommand? _deleteDirty;
+    private readonly Dictionary<string, SqliteCommand> _reused = new(StringComparer.Ordinal);
     private readonly long _now;
     private long _nextSeq;
     private bool _done;
@@ -171,6 +172,11 @@ public sealed partial class StateBatch : IDisposable
         _get.Dispose();
         _deleteConflicts?.Dispose();
         _deleteDirty?.Dispose();
+        foreach (var cmd in _reused.Values)
+        {
+            cmd.Dispose();
+        }
+
         _tx.Dispose();
     }
 
@@ -267,9 +273,25 @@ public sealed partial class StateBatch : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
+    /// <summary>
+    /// A command kept for the rest of the batch, its parameters cleared: statements run once per row are parsed and
+    /// prepared once per batch.
+    /// </summary>
+    private SqliteCommand Reused(string sql)
+    {
+        if (!_reused.TryGetValue(sql, out var cmd))
+        {
+            cmd = Command(sql);
+            _reused.Add(sql, cmd);
+        }
+
+        cmd.Parameters.Clear();
+        return cmd;
+    }
+
     private void Execute(string sql, string path)
     {
-        using var cmd = Command(sql);
+        var cmd = Reused(sql);
         cmd.Parameters.AddWithValue("$p", path);
         cmd.ExecuteNonQuery();
     }

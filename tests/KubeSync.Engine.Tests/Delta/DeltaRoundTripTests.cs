@@ -115,6 +115,19 @@ public sealed class DeltaRoundTripTests
     }
 
     [Fact]
+    public async Task Encode_EmptyBasis_ShortReadsAndAnExactMultipleOfTheLiteralLimit_AllLiteralAndHashed()
+    {
+        var target = RandomEdits.Bytes(new Random(10), 2 * DeltaLimits.MaxLiteralLength);
+
+        var result = await DeltaRoundTrip.RunAsync([], target, source: new NonSeekableReadStream(target, maxReadLength: 1000)).WaitAsync(Timeout);
+
+        AssertRebuilt(target, result, "empty basis, short reads");
+        Assert.Equal([DeltaLimits.MaxLiteralLength, DeltaLimits.MaxLiteralLength], result.Instructions.Select(i => i.Data.Length));
+        Assert.Equal(target.Length, result.Encoded.LiteralBytes);
+        Assert.Equal(SHA256.HashData(target), result.Encoded.ContentHash);
+    }
+
+    [Fact]
     public async Task Encode_NonSeekableSourceWithShortReads_RebuildsTarget()
     {
         var random = new Random(11);
