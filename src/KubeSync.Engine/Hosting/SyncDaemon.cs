@@ -80,7 +80,15 @@ public sealed partial class SyncDaemon : IAsyncDisposable
         time ??= TimeProvider.System;
         tuning ??= SyncTuning.FromConfig(config.Timing);
         var key = MemberCredentials.ReadKey(config);
-        var tls = await MemberCredentials.LoadTlsAsync(config, loggers, time, cancellationToken).ConfigureAwait(false);
+
+        // Loading the certificates (and building the member's chain, which reads the system trust store) takes a
+        // good part of a one-shot's start: it runs beside opening the groups, and a one-shot sync scans meanwhile.
+        var loadTls = Task.Run(() => MemberCredentials.LoadTlsAsync(config, loggers, time, cancellationToken), cancellationToken);
+        if (listen)
+        {
+            await loadTls.ConfigureAwait(false);
+        }
+
         if (!HostPort.TryParse(config.Listen, out var host, out var port, out var error, KubeSyncConfig.DefaultPort))
         {
             throw new ConfigException("listen", error);
@@ -104,7 +112,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             PeerHost peers;
             try
             {
-                peers = new PeerHost(groups, tls, listen ? new IPEndPoint(address, port) : null, loggers);
+                peers = new PeerHost(groups, loadTls, listen ? new IPEndPoint(address, port) : null, loggers);
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -282,19 +290,22 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> SyncOnceAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        foreach (var group in Groups)
-        {
-            await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
-        }
-
+        // Dialling (TLS and the handshake) runs beside the scan; the session pushes what was owed before it and, once
+        // the scan commits, what it found. Settled is judged only after the scan, so nothing found is left out.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var network = Host.RunAsync(stop.Token);
         var deadline = Stopwatch.StartNew();
+        var network = Host.RunAsync(stop.Token);
         try
         {
+            foreach (var group in Groups)
+            {
+                await group.ScanAsync(ScanRequest.Full, cancellationToken).ConfigureAwait(false);
+            }
+
+            await Host.TlsLoaded.ConfigureAwait(false);
             while (deadline.Elapsed < timeout && !await SettledAsync(cancellationToken).ConfigureAwait(false))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(SettledPoll, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -315,6 +326,9 @@ public sealed partial class SyncDaemon : IAsyncDisposable
 
         return owed;
     }
+
+    /// <summary>How often a one-shot sync looks whether its sessions settled (a cheap check; its wait adds to the run).</summary>
+    private static readonly TimeSpan SettledPoll = TimeSpan.FromMilliseconds(10);
 
     private async Task<bool> SettledAsync(CancellationToken ct)
     {

@@ -20,7 +20,7 @@ public sealed class PeerHost : IAsyncDisposable
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
     private readonly IReadOnlyDictionary<string, GroupRuntime> _groups;
-    private readonly PeerTls _tls;
+    private readonly Task<PeerTls> _tls;
     private readonly ILogger _log;
     private readonly Socket? _listener;
     private readonly ConcurrentDictionary<Task, bool> _tasks = new();
@@ -29,6 +29,15 @@ public sealed class PeerHost : IAsyncDisposable
     private CancellationToken? _running;
 
     public PeerHost(IReadOnlyList<GroupRuntime> groups, PeerTls tls, IPEndPoint? listen, ILoggerFactory loggers)
+        : this(groups, Task.FromResult(tls), listen, loggers)
+    {
+    }
+
+    /// <summary>
+    /// A host whose credentials are still loading (a one-shot <c>kubesync sync</c> scans meanwhile): dials and accepts
+    /// wait for <paramref name="tls"/>, and a failure to load reaches whoever awaits <see cref="TlsLoaded"/>.
+    /// </summary>
+    public PeerHost(IReadOnlyList<GroupRuntime> groups, Task<PeerTls> tls, IPEndPoint? listen, ILoggerFactory loggers)
     {
         _groups = groups.ToDictionary(g => g.Name, StringComparer.Ordinal);
         _tls = tls;
@@ -49,6 +58,9 @@ public sealed class PeerHost : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Completes when the TLS credentials are loaded; faults with the reason they could not be.</summary>
+    public Task TlsLoaded => _tls;
 
     /// <summary>The bound address (with the real port when 0 was asked for), or null when not listening.</summary>
     public IPEndPoint? ListenEndPoint => _listener?.LocalEndPoint as IPEndPoint;
@@ -171,9 +183,10 @@ public sealed class PeerHost : IAsyncDisposable
     /// <summary>Dials <paramref name="endPoint"/> once and returns the session, not started (for one-shot verbs).</summary>
     public async Task<PeerSession> ConnectAsync(GroupRuntime group, EndPoint endPoint, CancellationToken cancellationToken)
     {
+        var tls = await _tls.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(group.Tuning.HandshakeTimeout);
-        var stream = await _tls.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
+        var stream = await tls.ConnectAsync(endPoint, timeout.Token).ConfigureAwait(false);
         try
         {
             var connection = await ProtocolHandshake.RunAsync(stream, HandshakeRole.Initiator, group.Handshake, timeout.Token).ConfigureAwait(false);
@@ -234,7 +247,8 @@ public sealed class PeerHost : IAsyncDisposable
             Stream? stream = null;
             try
             {
-                stream = await _tls.AuthenticateAsync(socket, client: false, null, timeout.Token).ConfigureAwait(false);
+                var tls = await _tls.WaitAsync(ct).ConfigureAwait(false);
+                stream = await tls.AuthenticateAsync(socket, client: false, null, timeout.Token).ConfigureAwait(false);
                 connection = await ProtocolHandshake.AcceptAsync(stream, name => _groups.TryGetValue(name, out var g) ? g.Handshake : null, anyGroup.Handshake.MaxFrameLength, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ProtocolException or IOException or SocketException or OperationCanceledException)

@@ -84,7 +84,7 @@ internal sealed class TreeWalker
     private IEnumerable<WalkItem> WalkDirectory(int fd, SyncPath? dir, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var items = new List<WalkSlot>();
+        var items = new WalkSlotList();
         DirectoryIdentity identity = default;
         try
         {
@@ -116,9 +116,10 @@ internal sealed class TreeWalker
                 Classify(fd, dir, name, items);
             }
 
-            items.Sort(WalkSlot.Compare);
-            foreach (var (_, item, name, path) in items)
+            items.Sort();
+            for (var i = 0; i < items.Count; i++)
             {
+                var (_, item, name, path) = items[i];
                 if (item is not null)
                 {
                     yield return item;
@@ -148,7 +149,7 @@ internal sealed class TreeWalker
         }
     }
 
-    private void Classify(int fd, SyncPath? dir, byte[] name, List<WalkSlot> items)
+    private void Classify(int fd, SyncPath? dir, byte[] name, WalkSlotList items)
     {
         string text;
         try

@@ -1,0 +1,61 @@
+using KubeSync.Testing;
+
+using Xunit.Abstractions;
+
+namespace KubeSync.Sidecar.Tests.Functional;
+
+/// <summary>
+/// <c>kubesync sync</c> without a local daemon (csync2 <c>-x</c>): it scans, dials the peers (beside the scan) and pushes;
+/// exit 0 means the peer holds every change, exit 1 names what is still owed.
+/// </summary>
+public sealed class OneShotSyncTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sync_WithoutLocalDaemon_ExitsZeroOnlyOnceThePeerHoldsEveryChange()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("b");
+        var files = Enumerable.Range(0, 30).Select(i => $"dir{i % 3}/f{i:00}.txt").ToArray();
+        foreach (var file in files)
+        {
+            group.Write("b", file, $"one-shot {file}\n");
+        }
+
+        var result = await group.CliAsync("b", "sync", "--timeout", "30s");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("in sync: nothing owed to any peer", result.Stderr, StringComparison.Ordinal);
+
+        // Exit 0 promises the peer acknowledged everything: the files are there now, not eventually.
+        Assert.All(files, f => Assert.Equal($"one-shot {f}\n", File.ReadAllText(group.PathOf("a", f))));
+    }
+
+    [Fact]
+    public async Task Sync_PeerDown_ExitsOneWithTheOwedCount()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("b");
+        await group.KillAsync("a");
+        group.Write("b", "first.txt", "first\n");
+        group.Write("b", "second.txt", "second\n");
+
+        var result = await group.CliAsync("b", "sync", "--timeout", "2s");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("2 paths still owed to a", result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(group.PathOf("a", "first.txt")));
+    }
+
+    /// <summary>
+    /// Two members that have met, with their daemons still running; b lists a among its static peers (a, the first,
+    /// lists none), so b's one-shot has a peer to dial.
+    /// </summary>
+    private async Task<MemberGroup> StartMetAsync()
+    {
+        var group = await MemberGroup.StartAsync(["a", "b"], new MemberGroupOptions { Output = output });
+        group.Write("b", "seed.txt", "seed\n");
+        await group.ScanNowAsync("b");
+        await group.WaitConvergedAsync("seed.txt");
+        return group;
+    }
+}
