@@ -1,11 +1,14 @@
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
-/// Streams a basis into its <see cref="BlockSignature"/>. Memory is one block buffer plus
+/// Streams a basis into its <see cref="BlockSignature"/>. Memory is a buffer of about 1 MiB plus
 /// <see cref="DeltaLimits.StrongHashLength"/> + 4 bytes per block; the basis is never held whole.
 /// </summary>
 public static class SignatureBuilder
 {
+    /// <summary>Bytes of the basis read at a time (rounded down to whole blocks, at least one).</summary>
+    private const int ReadLength = 1024 * 1024;
+
     /// <summary>
     /// The block size for a basis of <paramref name="length"/> bytes: √length rounded up to a multiple of 8,
     /// raised if needed so that at most <paramref name="maxBlockCount"/> blocks cover the basis, and clamped
@@ -59,22 +62,21 @@ public static class SignatureBuilder
 
         var weak = new List<uint>();
         var strong = new List<byte>();
-        var buffer = new byte[blockSize];
+        // Several blocks per read: a large basis costs one read (and one await) per ReadLength, not per block.
+        var buffer = new byte[Math.Max(1, ReadLength / blockSize) * blockSize];
         var lastLength = 0;
-        while (weak.Count < maxBlockCount)
+        var ended = false;
+        while (!ended && weak.Count < maxBlockCount)
         {
-            var read = await basis.ReadAtLeastAsync(buffer, blockSize, throwOnEndOfStream: false, cancellationToken);
-            if (read == 0)
+            var want = (int)Math.Min(buffer.Length, (long)(maxBlockCount - weak.Count) * blockSize);
+            var read = await basis.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+            ended = read < want;
+            for (var offset = 0; offset < read; offset += blockSize)
             {
-                break;
-            }
-
-            weak.Add(RollingChecksum.Compute(buffer.AsSpan(0, read)));
-            AddStrongHash(strong, buffer.AsSpan(0, read));
-            lastLength = read;
-            if (read < blockSize)
-            {
-                break;
+                var block = buffer.AsSpan(offset, Math.Min(blockSize, read - offset));
+                weak.Add(RollingChecksum.Compute(block));
+                AddStrongHash(strong, block);
+                lastLength = block.Length;
             }
         }
 
