@@ -91,6 +91,8 @@ public sealed class SignatureBuilderTests
     [InlineData(4096, (1024 * 1024) + 4096)]
     [InlineData(4096, (2 * 1024 * 1024) + 17)]
     [InlineData(128 * 1024, 1)]
+    [InlineData(128 * 1024, 8 * 1024 * 1024)]
+    [InlineData(4096, (9 * 1024 * 1024) + 100)]
     public async Task Build_ReadingManyBlocksAtATime_EqualsHashingEachBlock(int blockSize, int length)
     {
         var data = RandomEdits.Bytes(new Random(length), length);
