@@ -71,6 +71,7 @@ public struct RollingChecksum
     /// <c>Σ c·S_c</c> comes from adding the running byte sum into a second accumulator before each chunk. All
     /// arithmetic wraps mod 2³², as the scalar loop's does, so the result is the same bit for bit.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // Not precompiled (AVX2), so skip the unoptimised first tier.
     private static (uint A, uint B) SumsAvx2(ReadOnlySpan<byte> window)
     {
         var chunks = window.Length / Vector256<byte>.Count;
