@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 using KubeSync.Engine.FileSystem;
@@ -16,9 +15,6 @@ namespace KubeSync.Engine.Applying;
 internal sealed class HashingWriteStream : Stream
 {
     internal const long WritebackInterval = 8 * 1024 * 1024;
-
-    /// <summary>Writes of an array at least this long are hashed on another thread while they are written.</summary>
-    internal const int ParallelHashLength = 256 * 1024;
 
     private readonly Stream _inner;
     private readonly SafeFileHandle? _file;
@@ -49,31 +45,7 @@ internal sealed class HashingWriteStream : Stream
 
     public byte[] GetHash() => _hash.GetCurrentHash();
 
-    /// <summary>
-    /// A large write (a run copied from the basis) is hashed by the thread pool while this thread writes it: the hash
-    /// still sees the pieces one after another, in order, since the call returns only once both are done.
-    /// </summary>
-    public override void Write(byte[] buffer, int offset, int count)
-    {
-        if (count < ParallelHashLength)
-        {
-            Write(buffer.AsSpan(offset, count));
-            return;
-        }
-
-        try
-        {
-            // Returns once both are done: the caller may reuse the buffer, and the next write hashes after this one.
-            Parallel.Invoke(() => _inner.Write(buffer, offset, count), () => _hash.AppendData(buffer, offset, count));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-        }
-
-        Written += count;
-        StartWriteback();
-    }
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
