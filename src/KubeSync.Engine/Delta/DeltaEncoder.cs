@@ -167,10 +167,10 @@ public sealed class DeltaEncoder
         }
     }
 
-    /// <summary>Adds <paramref name="block"/> to the current copy run if it continues it.</summary>
+    /// <summary>Adds <paramref name="block"/> to the current copy run if it continues it and the run is shorter than <see cref="DeltaLimits.RunBlocks"/>.</summary>
     private bool TryExtendRun(int block)
     {
-        if (_runFirst < 0 || block != _runFirst + _runCount)
+        if (_runFirst < 0 || block != _runFirst + _runCount || _runCount >= DeltaLimits.RunBlocks(_signature.BlockSize))
         {
             return false;
         }

@@ -32,4 +32,14 @@ public static class DeltaLimits
 
     /// <summary>Size at which <see cref="DeltaChunkWriter"/> hands a chunk over (a chunk may exceed it by one instruction).</summary>
     public const int TargetChunkLength = 64 * 1024;
+
+    /// <summary>
+    /// Output covered by one copy instruction at most (<see cref="RunBlocks"/>): the encoder cuts a long run of
+    /// matched blocks there, and <see cref="DeltaChunkWriter"/> hands a chunk over once it holds as much copy work,
+    /// so the receiver copies from its basis while the sender is still scanning instead of after the run ends.
+    /// </summary>
+    public const int RunLength = 16 * 1024 * 1024;
+
+    /// <summary>Most blocks in one copy instruction the encoder emits for a block size (<see cref="RunLength"/> of output, at least one block).</summary>
+    public static int RunBlocks(int blockSize) => Math.Max(1, RunLength / Math.Max(1, blockSize));
 }

@@ -1,11 +1,20 @@
+using System.Buffers;
+
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
-/// Streams a basis into its <see cref="BlockSignature"/>. Memory is one block buffer plus
+/// Streams a basis into its <see cref="BlockSignature"/>, hashing one piece on the thread pool while it reads the
+/// next. Memory is two pooled buffers of about 4 MiB plus
 /// <see cref="DeltaLimits.StrongHashLength"/> + 4 bytes per block; the basis is never held whole.
 /// </summary>
 public static class SignatureBuilder
 {
+    /// <summary>Bytes of the basis read at a time (rounded down to whole blocks, at least one).</summary>
+    private const int ReadLength = 4 * 1024 * 1024;
+
+    /// <summary>Fewest bytes worth handing to another thread.</summary>
+    private const int MinPartLength = 256 * 1024;
+
     /// <summary>
     /// The block size for a basis of <paramref name="length"/> bytes: √length rounded up to a multiple of 8,
     /// raised if needed so that at most <paramref name="maxBlockCount"/> blocks cover the basis, and clamped
@@ -59,23 +68,39 @@ public static class SignatureBuilder
 
         var weak = new List<uint>();
         var strong = new List<byte>();
-        var buffer = new byte[blockSize];
         var lastLength = 0;
-        while (weak.Count < maxBlockCount)
+        var perRead = Math.Max(1, ReadLength / blockSize);
+        var current = ArrayPool<byte>.Shared.Rent(perRead * blockSize);
+        var next = ArrayPool<byte>.Shared.Rent(perRead * blockSize);
+        var weakPart = new uint[perRead];
+        var strongPart = new byte[perRead * DeltaLimits.StrongHashLength];
+        Task hashing = Task.CompletedTask;
+        try
         {
-            var read = await basis.ReadAtLeastAsync(buffer, blockSize, throwOnEndOfStream: false, cancellationToken);
-            if (read == 0)
+            var read = await ReadBlocksAsync(basis, current, perRead * blockSize, (long)maxBlockCount * blockSize, cancellationToken);
+            while (read > 0)
             {
-                break;
+                // The blocks of this read are hashed by the pool's threads while this one reads the next piece.
+                var blocks = (read + blockSize - 1) / blockSize;
+                hashing = HashBlocksAsync(current, read, blockSize, weakPart, strongPart);
+                var more = read == perRead * blockSize && weak.Count + blocks < maxBlockCount;
+                var nextRead = more
+                    ? await ReadBlocksAsync(basis, next, perRead * blockSize, ((long)maxBlockCount - weak.Count - blocks) * blockSize, cancellationToken)
+                    : 0;
+                await hashing;
+                weak.AddRange(weakPart.AsSpan(0, blocks));
+                strong.AddRange(strongPart.AsSpan(0, blocks * DeltaLimits.StrongHashLength));
+                lastLength = read - ((blocks - 1) * blockSize);
+                (current, next) = (next, current);
+                read = nextRead;
             }
-
-            weak.Add(RollingChecksum.Compute(buffer.AsSpan(0, read)));
-            AddStrongHash(strong, buffer.AsSpan(0, read));
-            lastLength = read;
-            if (read < blockSize)
-            {
-                break;
-            }
+        }
+        finally
+        {
+            // A failed read must not hand the buffers back while the hashing still uses them.
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
         }
 
         return new BlockSignature(blockSize, lastLength, [.. weak], [.. strong]);
@@ -84,10 +109,42 @@ public static class SignatureBuilder
     /// <summary>The strong hash of one block (<see cref="BlockHash"/>), <see cref="DeltaLimits.StrongHashLength"/> bytes.</summary>
     public static void ComputeStrongHash(ReadOnlySpan<byte> block, Span<byte> destination) => BlockHash.Compute(block, destination);
 
-    private static void AddStrongHash(List<byte> strong, ReadOnlySpan<byte> block)
+    private static async Task<int> ReadBlocksAsync(Stream basis, byte[] buffer, int length, long limit, CancellationToken cancellationToken)
     {
-        Span<byte> hash = stackalloc byte[DeltaLimits.StrongHashLength];
-        ComputeStrongHash(block, hash);
-        strong.AddRange(hash);
+        var want = (int)Math.Min(length, limit);
+        return want <= 0 ? 0 : await basis.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
+    }
+
+    /// <summary>Weak and strong sums of the blocks in <c>data[..length]</c>, split over up to <see cref="Environment.ProcessorCount"/> threads.</summary>
+    private static Task HashBlocksAsync(byte[] data, int length, int blockSize, uint[] weak, byte[] strong)
+    {
+        var blocks = (length + blockSize - 1) / blockSize;
+        var parts = Math.Clamp(Math.Min(Environment.ProcessorCount, 4), 1, Math.Max(1, length / MinPartLength));
+        if (parts == 1)
+        {
+            HashBlocks(data, length, blockSize, 0, blocks, weak, strong);
+            return Task.CompletedTask;
+        }
+
+        var tasks = new Task[parts];
+        for (var p = 0; p < parts; p++)
+        {
+            var first = blocks * p / parts;
+            var end = blocks * (p + 1) / parts;
+            tasks[p] = Task.Run(() => HashBlocks(data, length, blockSize, first, end, weak, strong));
+        }
+
+        return Task.WhenAll(tasks);
+    }
+
+    private static void HashBlocks(byte[] data, int length, int blockSize, int first, int end, uint[] weak, byte[] strong)
+    {
+        for (var b = first; b < end; b++)
+        {
+            var offset = b * blockSize;
+            var block = data.AsSpan(offset, Math.Min(blockSize, length - offset));
+            weak[b] = RollingChecksum.Compute(block);
+            ComputeStrongHash(block, strong.AsSpan(b * DeltaLimits.StrongHashLength, DeltaLimits.StrongHashLength));
+        }
     }
 }

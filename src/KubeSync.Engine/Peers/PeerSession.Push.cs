@@ -195,7 +195,7 @@ public sealed partial class PeerSession
             FileStat after;
             await using (var content = new FileStream(handle, FileAccess.Read, 128 * 1024))
             {
-                var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c));
+                var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c), signature.BlockSize);
                 result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: false, ct).ConfigureAwait(false);
                 await chunks.FlushAsync(ct).ConfigureAwait(false);
                 if (NativeFileSystem.TryStat(handle, out after) != 0)

@@ -44,4 +44,26 @@ public sealed class RollingChecksumTests
         var b = (uint)((0xFFL * data.Length * (data.Length + 1) / 2) % 65536);
         Assert.Equal(a | (b << 16), value);
     }
+
+    [Theory]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(704)]
+    [InlineData(32768)]
+    [InlineData(32799)]
+    [InlineData(131072)]
+    public void Compute_VectorisedPath_EqualsTheScalarSums(int length)
+    {
+        var random = new Random(length);
+        var data = RandomEdits.Bytes(random, length);
+        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
+
+        foreach (var window in new[] { data, saturated })
+        {
+            var (a, b) = RollingChecksum.SumsScalar(window, 0, 0, 0);
+
+            Assert.Equal((a & 0xFFFF) | (b << 16), RollingChecksum.Compute(window));
+        }
+    }
 }

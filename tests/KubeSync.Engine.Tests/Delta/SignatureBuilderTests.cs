@@ -85,4 +85,41 @@ public sealed class SignatureBuilderTests
         Assert.Equal(4, signature.BlockCount);
         Assert.Equal(256, signature.Length);
     }
+
+    [Theory]
+    [InlineData(704, 3 * 1024 * 1024)]
+    [InlineData(4096, (1024 * 1024) + 4096)]
+    [InlineData(4096, (2 * 1024 * 1024) + 17)]
+    [InlineData(128 * 1024, 1)]
+    [InlineData(128 * 1024, 8 * 1024 * 1024)]
+    [InlineData(4096, (9 * 1024 * 1024) + 100)]
+    public async Task Build_ReadingManyBlocksAtATime_EqualsHashingEachBlock(int blockSize, int length)
+    {
+        var data = RandomEdits.Bytes(new Random(length), length);
+
+        var signature = await SignatureBuilder.BuildAsync(new NonSeekableReadStream(data), blockSize, DeltaLimits.MaxBlockCount, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var blocks = (length + blockSize - 1) / blockSize;
+        Assert.Equal(blocks, signature.BlockCount);
+        Assert.Equal(length - ((blocks - 1) * blockSize), signature.LastBlockLength);
+        var strong = new byte[DeltaLimits.StrongHashLength];
+        for (var b = 0; b < blocks; b++)
+        {
+            var block = data.AsSpan(b * blockSize, Math.Min(blockSize, length - (b * blockSize)));
+            SignatureBuilder.ComputeStrongHash(block, strong);
+            Assert.Equal(RollingChecksum.Compute(block), signature.GetWeak(b));
+            Assert.True(signature.GetStrong(b).SequenceEqual(strong), $"block {b}");
+        }
+    }
+
+    [Fact]
+    public async Task Build_MoreBlocksThanAllowed_SignsOnlyTheFirstBlocks()
+    {
+        var data = RandomEdits.Bytes(new Random(9), (1024 * 1024) + 50_000);
+
+        var signature = await SignatureBuilder.BuildAsync(new MemoryStream(data), 1024, 1030, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1030, signature.BlockCount);
+        Assert.Equal(1024, signature.LastBlockLength);
+    }
 }
