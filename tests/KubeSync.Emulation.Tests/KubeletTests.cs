@@ -29,7 +29,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
             Metadata = new ObjectMeta { Name = "creds", Namespace = "default" },
             Data = new Dictionary<string, byte[]> { ["token"] = "s3cret"u8.ToArray() },
         }, CancellationToken.None);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: probe, namespace: default}
@@ -64,7 +64,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
                 - {name: creds, secret: {secretName: creds, defaultMode: 256}}  # 0400 (the test YAML reader has no octal)
             """);
 
-        var pod = await WaitRunningAsync(cluster, "probe");
+        var pod = await KubeletPods.WaitRunningAsync(cluster, "probe");
         var outDir = pod.VolumePath("out")!;
         await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(outDir, "hostname.txt"))), "the container wrote its files");
         Assert.Equal($"name=probe ns=default ip={pod.IP} node=emulated-node color=blue token=s3cret greeting=hello probe\n", File.ReadAllText(Path.Combine(outDir, "env.txt")));
@@ -90,7 +90,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
             metadata: {name: cfg, namespace: default}
             data: {app.conf: "version 1\n", old.conf: "gone soon\n"}
             """), CancellationToken.None);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: reader, namespace: default}
@@ -99,7 +99,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
                 - {name: main, image: example/shell, command: [sh, -c, "exec sleep 600"], volumeMounts: [{name: cfg, mountPath: /etc/app}]}
               volumes: [{name: cfg, configMap: {name: cfg}}]
             """);
-        var pod = await WaitRunningAsync(cluster, "reader");
+        var pod = await KubeletPods.WaitRunningAsync(cluster, "reader");
         var before = await pod.ExecAsync("main", ["sh", "-c", "cat /etc/app/app.conf; readlink /etc/app/..data; readlink /etc/app/app.conf; ls /etc/app"], CancellationToken.None);
         var lines = before.Stdout.Split('\n');
         Assert.Equal("version 1", lines[0]);
@@ -120,7 +120,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
     public async Task NativeSidecar_StartsAfterInitAndBeforeApp_OnceItsStartupProbePasses()
     {
         await using var cluster = await EmulatedCluster.StartAsync(output, Shell);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: ordered, namespace: default}
@@ -140,24 +140,24 @@ public sealed class KubeletTests(ITestOutputHelper output)
                   volumeMounts: [{name: shared, mountPath: /shared}]
               volumes: [{name: shared, emptyDir: {}}]
             """);
-        var pod = await WaitRunningAsync(cluster, "ordered");
+        var pod = await KubeletPods.WaitRunningAsync(cluster, "ordered");
         await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(pod.VolumePath("shared")!, "app"))), "the app container ran after the sidecar was up");
         Assert.Equal("saw-sidecar\n", File.ReadAllText(Path.Combine(pod.VolumePath("shared")!, "app")));
 
-        var status = await ReadyStatusAsync(cluster, "ordered");
+        var status = await KubeletPods.ReadyStatusAsync(cluster, "ordered");
         var inits = status["initContainerStatuses"]!.AsArray();
         Assert.Equal("Completed", inits[0]!["state"]!["terminated"]!["reason"]!.GetValue<string>());
         Assert.True(inits[1]!["started"]!.GetValue<bool>());
         Assert.NotNull(inits[1]!["state"]!["running"]);
-        Assert.Equal("True", Condition(status, "Initialized"));
-        Assert.Equal("True", Condition(status, "ContainersReady"));
+        Assert.Equal("True", KubeletPods.Condition(status, "Initialized"));
+        Assert.Equal("True", KubeletPods.Condition(status, "ContainersReady"));
     }
 
     [SkippableFactIfNoMountNamespaces]
     public async Task CrashingContainer_RestartedWithBackoff_RestartCountAndLastState()
     {
         await using var cluster = await EmulatedCluster.StartAsync(output, Shell);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: crasher, namespace: default}
@@ -183,7 +183,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
     public async Task LivenessProbeFailing_ContainerKilledAndRestarted()
     {
         await using var cluster = await EmulatedCluster.StartAsync(output, Shell);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: sick, namespace: default}
@@ -197,20 +197,20 @@ public sealed class KubeletTests(ITestOutputHelper output)
                   volumeMounts: [{name: state, mountPath: /state}]
               volumes: [{name: state, emptyDir: {}}]
             """);
-        var pod = await WaitRunningAsync(cluster, "sick");
+        var pod = await KubeletPods.WaitRunningAsync(cluster, "sick");
         var firstPid = pod.ProcessId("main");
         File.Delete(Path.Combine(pod.VolumePath("state")!, "alive"));
 
         await cluster.EventuallyAsync(() => Task.FromResult(pod.RestartCount("main") == 1 && pod.ProcessId("main") is { } pid && pid != firstPid), "the container restarted after its liveness probe failed");
         Assert.Contains("Liveness probe failed 2 times: exec exited 1", cluster.Emulator.Describe(), StringComparison.Ordinal);
-        await ReadyStatusAsync(cluster, "sick");
+        await KubeletPods.ReadyStatusAsync(cluster, "sick");
     }
 
     [SkippableFactIfNoMountNamespaces]
     public async Task DeletedPod_SigtermThenSigkillAfterGracePeriod()
     {
         await using var cluster = await EmulatedCluster.StartAsync(output, Shell);
-        await CreatePodAsync(cluster, """
+        await KubeletPods.CreateAsync(cluster, """
             apiVersion: v1
             kind: Pod
             metadata: {name: stopper, namespace: default}
@@ -221,8 +221,8 @@ public sealed class KubeletTests(ITestOutputHelper output)
                 - {name: stubborn, image: example/shell, command: [sh, -c, "trap '' TERM; while true; do sleep 0.1; done"]}
               volumes: [{name: out, emptyDir: {}}]
             """);
-        var pod = await WaitRunningAsync(cluster, "stopper");
-        await ReadyStatusAsync(cluster, "stopper");
+        var pod = await KubeletPods.WaitRunningAsync(cluster, "stopper");
+        await KubeletPods.ReadyStatusAsync(cluster, "stopper");
         var outDir = pod.VolumePath("out")!;
         var pids = new[] { pod.ProcessId("polite")!.Value, pod.ProcessId("stubborn")!.Value };
 
@@ -236,29 +236,4 @@ public sealed class KubeletTests(ITestOutputHelper output)
         Assert.Equal("term\n", File.ReadAllText(Path.Combine(outDir, "term")));
         Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} still runs"));
     }
-
-    private static async Task CreatePodAsync(EmulatedCluster cluster, string yaml) =>
-        await cluster.Client.Resource(KubeResources.Pods).CreateAsync(Manifest.Pod(yaml), CancellationToken.None);
-
-    private static async Task<EmulatedPod> WaitRunningAsync(EmulatedCluster cluster, string name)
-    {
-        EmulatedPod? pod = null;
-        await ReadyStatusAsync(cluster, name);
-        await cluster.EventuallyAsync(() => Task.FromResult((pod = cluster.Emulator.FindPod("default", name)) is { IP: not null }), $"pod {name} on the node");
-        return pod!;
-    }
-
-    private static async Task<JsonObject> ReadyStatusAsync(EmulatedCluster cluster, string name)
-    {
-        JsonObject? status = null;
-        await cluster.EventuallyAsync(async () =>
-        {
-            status = (await cluster.Client.Resource(KubeResources.Pods).GetAsync("default", name, CancellationToken.None)).Status;
-            return status is not null && Condition(status, "Ready") == "True";
-        }, $"pod {name} Ready");
-        return status!;
-    }
-
-    private static string? Condition(JsonObject status, string type) =>
-        status["conditions"]?.AsArray().FirstOrDefault(c => c!["type"]!.GetValue<string>() == type)?["status"]?.GetValue<string>();
 }

@@ -23,13 +23,24 @@ internal static class NginxWeb
     /// <summary>Written by the nginx container at its start: <c>ls -A</c> of the conf volume.</summary>
     public const string SeenAtStart = "seen-at-start";
 
-    /// <summary>nginx's own config: its pid file in the pod's <c>run</c> volume, the synced site configs included.</summary>
+    /// <summary>The UID nginx runs as, as in <c>nginxinc/nginx-unprivileged</c> and the example.</summary>
+    public const int NginxUid = 101;
+
+    /// <summary>
+    /// nginx's own config: its pid file and temp paths in the pod's <c>run</c> volume (the master runs as
+    /// <see cref="NginxUid"/>, which may write nothing else), the synced site configs included.
+    /// </summary>
     public const string NginxConf = """
         pid /run/web/nginx.pid;
         error_log stderr notice;
         events { worker_connections 64; }
         http {
             access_log off;
+            client_body_temp_path /run/web/client_body;
+            proxy_temp_path /run/web/proxy;
+            fastcgi_temp_path /run/web/fastcgi;
+            uwsgi_temp_path /run/web/uwsgi;
+            scgi_temp_path /run/web/scgi;
             include /etc/nginx/conf.d/*.conf;
         }
 
@@ -41,8 +52,11 @@ internal static class NginxWeb
         Data = new Dictionary<string, string> { ["nginx.conf"] = NginxConf },
     };
 
-    /// <summary>The example's Deployment with the test's nginx command, its config and a <c>run</c> volume.</summary>
-    public static Deployment WebDeployment(int replicas) => Manifest.Deployment($$$"""
+    /// <summary>
+    /// The example's Deployment (nginx as <see cref="NginxUid"/>) with the test's nginx command, its config and a
+    /// <c>run</c> volume; <paramref name="nginxUid"/> another UID for nginx.
+    /// </summary>
+    public static Deployment WebDeployment(int replicas, int nginxUid = NginxUid) => Manifest.Deployment($$$"""
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: web, namespace: default}
@@ -56,10 +70,11 @@ internal static class NginxWeb
               containers:
                 - name: nginx
                   image: nginx:1.27
+                  securityContext: {runAsUser: {{{nginxUid}}}, runAsGroup: {{{nginxUid}}}, runAsNonRoot: true}
                   command:
                     - /bin/sh
                     - -c
-                    - ls -A /etc/nginx/conf.d > /run/web/{{{SeenAtStart}}} && exec /usr/sbin/nginx -c /etc/nginx-pod/nginx.conf -g 'daemon off;'
+                    - ls -A /etc/nginx/conf.d > /run/web/{{{SeenAtStart}}} && exec /usr/sbin/nginx -e stderr -c /etc/nginx-pod/nginx.conf -g 'daemon off;'
                   ports:
                     - {name: http, containerPort: 8080}
                   volumeMounts:

@@ -9,6 +9,7 @@ internal sealed partial class ContainerRunner
 {
     private Process? _process;
     private Dictionary<string, string>? _environment;
+    private ContainerUser? _user;
 
     private readonly record struct Ran(int ExitCode, TimeSpan Duration);
 
@@ -118,7 +119,8 @@ internal sealed partial class ContainerRunner
         var workingDirectory = Container.AdditionalProperties?.TryGetValue("workingDir", out var dir) == true && dir.GetString() is { Length: > 0 } wd ? wd : Image.WorkingDirectory ?? "/";
         var mounts = MountPlan.For(Container, _pod.Pod, _pod.Volumes, _pod.Directory);
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets, marker);
+        var user = ContainerUser.For(Container, _pod.Pod);
+        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets, marker, user);
         List<string> launch = [.. _pod.Sandbox.Launch, "unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", .. argv];
 
         var info = new ProcessStartInfo(launch[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
@@ -143,6 +145,7 @@ internal sealed partial class ContainerRunner
         {
             _process = process;
             _environment = environment;
+            _user = user;
         }
 
         Log.Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} started pid {process.Id}: {string.Join(' ', argv)}");
@@ -188,11 +191,12 @@ internal sealed partial class ContainerRunner
         await process.WaitForExitAsync(CancellationToken.None);
     }
 
-    /// <summary>Runs <paramref name="command"/> in the container's namespaces (mount, UTS, network) with its environment.</summary>
+    /// <summary>Runs <paramref name="command"/> in the container's namespaces (mount, UTS, network) with its environment and user.</summary>
     public async Task<Networking.HostCommand.Result> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         int pid;
         Dictionary<string, string> environment;
+        ContainerUser? user;
         lock (_lock)
         {
             if (_process is not { HasExited: false } process || _environment is null)
@@ -202,9 +206,10 @@ internal sealed partial class ContainerRunner
 
             pid = process.Id;
             environment = _environment;
+            user = _user;
         }
 
-        List<string> args = ["--target", pid.ToString(CultureInfo.InvariantCulture), "--mount", "--uts", "--net", "--", .. command];
+        List<string> args = ["--target", pid.ToString(CultureInfo.InvariantCulture), "--mount", "--uts", "--net", .. user?.NsenterOptions() ?? [], "--", .. command];
         return await Networking.HostCommand.RunAsync("nsenter", args, cancellationToken, timeout, environment);
     }
 

@@ -6,10 +6,10 @@ namespace KubeSync.Testing.Emulation.Kubelet;
 
 /// <summary>
 /// The shell script that runs first in a container's new mount namespace: bind mounts of the volumes at their
-/// <c>mountPath</c> (with <c>subPath</c>; read-only where asked, and always for configMap, secret and projected
+/// <c>mountPath</c> (with <c>subPath</c>; read-only where asked, and always for configMap, secret, downwardAPI and projected
 /// volumes), of the pod's <c>/etc/hosts</c>, <c>/etc/hostname</c>, <c>/etc/resolv.conf</c> and <c>/etc/host.conf</c>,
-/// the pod's host name (UTS namespace), the working directory, then <c>exec "$@"</c> so the container's process keeps
-/// the pid the kubelet started.
+/// the pod's host name (UTS namespace), the working directory, then <c>exec "$@"</c> (through <c>setpriv</c> when the
+/// container has a <see cref="ContainerUser"/>) so the container's process keeps the pid the kubelet started.
 /// </summary>
 internal static class MountPlan
 {
@@ -18,7 +18,7 @@ internal static class MountPlan
     public static IReadOnlyList<Mount> For(Container container, Pod pod, PodVolumes volumes, string podDirectory)
     {
         var readOnlyVolumes = (pod.Spec?.Volumes ?? [])
-            .Where(v => v.AdditionalProperties?.Keys.Any(k => k is "configMap" or "secret" or "projected") == true)
+            .Where(v => v.AdditionalProperties?.Keys.Any(k => k is "configMap" or "secret" or "projected" or "downwardAPI") == true)
             .Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         var mounts = new List<Mount>();
         foreach (var mount in container.VolumeMounts ?? [])
@@ -47,7 +47,8 @@ internal static class MountPlan
 
     /// <summary>The script; <paramref name="targets"/> creates host mount points that no other mount of this container covers.</summary>
     /// <param name="startedMarker">A host file the script creates just before it execs the container's program: the container runs from then on.</param>
-    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets, string startedMarker)
+    /// <param name="user">The container's user, switched to at the exec (after the mounts, which need root), or null.</param>
+    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets, string startedMarker, ContainerUser? user)
     {
         var script = new StringBuilder("set -e\n");
         foreach (var mount in mounts)
@@ -74,7 +75,7 @@ internal static class MountPlan
         script.Append($"hostname {Quote(hostname)}\n");
         script.Append($"cd {Quote(workingDirectory)}\n");
         script.Append($": > {Quote(startedMarker)}\n");
-        script.Append("exec \"$@\"\n");
+        script.Append(user is null ? "exec \"$@\"\n" : $"exec {string.Join(' ', user.Setpriv().Select(Quote))} \"$@\"\n");
         return script.ToString();
     }
 

@@ -8,7 +8,8 @@ namespace KubeSync.Testing.Emulation.Kubelet;
 
 /// <summary>
 /// A pod's volumes as host directories under the pod's directory: <c>emptyDir</c> (a fresh directory, also for
-/// <c>medium: Memory</c>), <c>configMap</c>, <c>secret</c> and <c>projected</c> (configMap and secret sources) through the
+/// <c>medium: Memory</c>), <c>configMap</c>, <c>secret</c>, <c>downwardAPI</c> and <c>projected</c> (configMap, secret and
+/// downwardAPI sources) through the
 /// <see cref="AtomicWriter"/> and re-synced on every pass, <c>persistentVolumeClaim</c> (a directory per claim that
 /// outlives the pod), <c>hostPath</c> (the host path itself). Other sources are refused with a message.
 /// </summary>
@@ -17,14 +18,19 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
     private const UnixFileMode DefaultMode = (UnixFileMode)420; // 0644, Kubernetes' defaultMode
 
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+    private Pod _pod = pod;
 
     /// <summary>The host directory of volume <paramref name="name"/>, or null before <see cref="Sync"/> made it.</summary>
     public string? PathOf(string name) => _paths.GetValueOrDefault(name);
 
-    /// <summary>Creates or updates every volume; returns what is missing (a ConfigMap not there yet), or null when all are in place.</summary>
-    public string? Sync(ClusterSnapshot snapshot, Action<string> changed)
+    /// <summary>
+    /// Creates or updates every volume from <paramref name="current"/> (the pod as the API server has it now: its
+    /// labels for downwardAPI files); returns what is missing (a ConfigMap not there yet), or null when all are in place.
+    /// </summary>
+    public string? Sync(Pod current, ClusterSnapshot snapshot, Action<string> changed)
     {
-        foreach (var volume in (pod.Spec?.Volumes ?? []).Select(v => JsonSerializer.SerializeToNode(v, KubeJsonContext.Default.Volume)!.AsObject()))
+        _pod = current;
+        foreach (var volume in (_pod.Spec?.Volumes ?? []).Select(v => JsonSerializer.SerializeToNode(v, KubeJsonContext.Default.Volume)!.AsObject()))
         {
             var name = volume["name"]!.GetValue<string>();
             var missing = SyncVolume(snapshot, name, volume, changed);
@@ -42,22 +48,29 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
         var path = Path.Combine(podDirectory, "volumes", name);
         if (volume["emptyDir"] is not null)
         {
-            Directory.CreateDirectory(path);
+            if (!Directory.Exists(path))
+            {
+                // 0777 as the kubelet makes it: containers of any user may write.
+                Directory.CreateDirectory(path);
+                File.SetUnixFileMode(path, (UnixFileMode)511);
+            }
         }
         else if (volume["persistentVolumeClaim"]?["claimName"]?.GetValue<string>() is { } claim)
         {
-            path = Path.Combine(claimsDirectory, pod.Metadata.Namespace!, claim);
+            path = Path.Combine(claimsDirectory, _pod.Metadata.Namespace!, claim);
             Directory.CreateDirectory(path);
         }
         else if (volume["hostPath"]?["path"]?.GetValue<string>() is { } hostPath)
         {
             path = hostPath;
         }
-        else if ((volume["configMap"] ?? volume["secret"] ?? volume["projected"]) is not null)
+        else if ((volume["configMap"] ?? volume["secret"] ?? volume["projected"] ?? volume["downwardAPI"]) is not null)
         {
             var payload = new Dictionary<string, (byte[] Data, UnixFileMode Mode)>(StringComparer.Ordinal);
             var missing = volume["projected"] is JsonObject projected
                 ? Project(snapshot, projected, payload)
+                : volume["downwardAPI"] is JsonObject downward
+                ? DownwardApiFiles.Add(_pod, downward, Mode(downward, DefaultMode), payload)
                 : AddSource(snapshot, volume["configMap"] as JsonObject, volume["secret"] as JsonObject, Mode(volume["configMap"] ?? volume["secret"], DefaultMode), payload);
             if (missing is not null)
             {
@@ -71,7 +84,7 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
         }
         else
         {
-            throw new NotSupportedException($"volume {name}: only emptyDir, configMap, secret, projected, persistentVolumeClaim and hostPath are emulated ({volume.ToJsonString()})");
+            throw new NotSupportedException($"volume {name}: only emptyDir, configMap, secret, projected, downwardAPI, persistentVolumeClaim and hostPath are emulated ({volume.ToJsonString()})");
         }
 
         _paths[name] = path;
@@ -83,7 +96,9 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
         var mode = Mode(projected, DefaultMode);
         foreach (var source in (projected["sources"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            var missing = AddSource(snapshot, source["configMap"] as JsonObject, source["secret"] as JsonObject, mode, payload);
+            var missing = source["downwardAPI"] is JsonObject downward
+                ? DownwardApiFiles.Add(_pod, downward, mode, payload)
+                : AddSource(snapshot, source["configMap"] as JsonObject, source["secret"] as JsonObject, mode, payload);
             if (missing is not null)
             {
                 return missing;
@@ -99,7 +114,7 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
         var source = configMap ?? secret!;
         var objectName = (source["name"] ?? source["secretName"])?.GetValue<string>() ?? "";
         var optional = source["optional"]?.GetValue<bool>() == true;
-        var data = configMap is not null ? ConfigMapData(snapshot.ConfigMap(pod.Metadata.Namespace!, objectName)) : SecretData(snapshot.Secret(pod.Metadata.Namespace!, objectName));
+        var data = configMap is not null ? ConfigMapData(snapshot.ConfigMap(_pod.Metadata.Namespace!, objectName)) : SecretData(snapshot.Secret(_pod.Metadata.Namespace!, objectName));
         if (data is null)
         {
             return optional ? null : $"{(configMap is not null ? "configmap" : "secret")} \"{objectName}\" not found";

@@ -67,7 +67,7 @@ internal sealed partial class PodWorker
     {
         while (true)
         {
-            var missing = Volumes.Sync(Snapshot, _ => { });
+            var missing = Volumes.Sync(Pod, Snapshot, _ => { });
             if (missing is null)
             {
                 _waitingFor = null;

@@ -114,7 +114,7 @@ internal sealed partial class PodWorker : IDisposable
         {
             try
             {
-                Volumes.Sync(snapshot, name => Journal.Write($"kubelet: {Name} volume {name} updated (..data swapped)"));
+                Volumes.Sync(pod, snapshot, name => Journal.Write($"kubelet: {Name} volume {name} updated (..data swapped)"));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
