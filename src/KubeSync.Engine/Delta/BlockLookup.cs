@@ -58,7 +58,7 @@ internal sealed class BlockLookup
         {
             SignatureBuilder.ComputeStrongHash(window, strong);
             haveStrong = true;
-            if (strong.SequenceEqual(_signature.GetStrong(preferred)))
+            if (strong[.._signature.StrongLength].SequenceEqual(_signature.GetStrong(preferred)))
             {
                 return preferred;
             }
@@ -76,7 +76,7 @@ internal sealed class BlockLookup
 
         for (var tried = 0; candidate >= 0 && tried < MaxCandidates; tried++, candidate = _next[candidate])
         {
-            if (strong.SequenceEqual(_signature.GetStrong(candidate)))
+            if (strong[.._signature.StrongLength].SequenceEqual(_signature.GetStrong(candidate)))
             {
                 return candidate;
             }
@@ -96,7 +96,7 @@ internal sealed class BlockLookup
 
         Span<byte> strong = stackalloc byte[DeltaLimits.StrongHashLength];
         SignatureBuilder.ComputeStrongHash(window, strong);
-        return strong.SequenceEqual(_signature.GetStrong(last));
+        return strong[.._signature.StrongLength].SequenceEqual(_signature.GetStrong(last));
     }
 
     /// <summary>False when no full-size block has weak checksum <paramref name="weak"/>; true means "probably".</summary>

@@ -15,6 +15,15 @@ public sealed class BlockSignature
     /// not fit together; decoders check the same rules first and throw <see cref="InvalidDataException"/>.
     /// </summary>
     public BlockSignature(int blockSize, int lastBlockLength, uint[] weak, byte[] strong)
+        : this(blockSize, lastBlockLength, weak, strong, DeltaLimits.StrongHashLength)
+    {
+    }
+
+    /// <param name="strongLength">
+    /// Bytes of each block's strong hash kept in <paramref name="strong"/>: <see cref="DeltaLimits.StrongHashLength"/>, or
+    /// <see cref="DeltaLimits.ShortStrongHashLength"/> (the first bytes of the same hash) as a version 3 peer sends it.
+    /// </param>
+    public BlockSignature(int blockSize, int lastBlockLength, uint[] weak, byte[] strong, int strongLength)
     {
         ArgumentNullException.ThrowIfNull(weak);
         ArgumentNullException.ThrowIfNull(strong);
@@ -24,10 +33,17 @@ public sealed class BlockSignature
             throw new ArgumentException(error, nameof(blockSize));
         }
 
-        if (strong.Length != weak.Length * DeltaLimits.StrongHashLength)
+        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength))
         {
-            throw new ArgumentException($"strong hashes are {strong.Length} bytes, expected {weak.Length * DeltaLimits.StrongHashLength}", nameof(strong));
+            throw new ArgumentOutOfRangeException(nameof(strongLength), strongLength, "strong hashes are 16 or 8 bytes");
         }
+
+        if (strong.Length != weak.Length * strongLength)
+        {
+            throw new ArgumentException($"strong hashes are {strong.Length} bytes, expected {weak.Length * strongLength}", nameof(strong));
+        }
+
+        StrongLength = strongLength;
 
         BlockSize = blockSize;
         LastBlockLength = lastBlockLength;
@@ -36,6 +52,9 @@ public sealed class BlockSignature
     }
 
     public int BlockSize { get; }
+
+    /// <summary>Bytes of each block's strong hash: 16, or 8 in a shortened signature.</summary>
+    public int StrongLength { get; }
 
     public int BlockCount => _weak.Length;
 
@@ -51,7 +70,7 @@ public sealed class BlockSignature
     public uint GetWeak(int index) => _weak[index];
 
     public ReadOnlySpan<byte> GetStrong(int index) =>
-        _strong.AsSpan(checked(index * DeltaLimits.StrongHashLength), DeltaLimits.StrongHashLength);
+        _strong.AsSpan(checked(index * StrongLength), StrongLength);
 
     /// <summary>Offset of block <paramref name="index"/> in the basis.</summary>
     public long GetOffset(int index) => (long)index * BlockSize;

@@ -24,22 +24,35 @@ public static class SignatureCodec
     /// <summary>The format version written and accepted.</summary>
     public const byte Version = 1;
 
-    private const int BlockEntryLength = 4 + DeltaLimits.StrongHashLength;
-
     /// <summary>Exact length of <paramref name="signature"/>'s encoding.</summary>
-    public static int GetEncodedLength(BlockSignature signature)
+    public static int GetEncodedLength(BlockSignature signature) => GetEncodedLength(signature, signature?.StrongLength ?? 0);
+
+    /// <summary>Exact length of <paramref name="signature"/>'s encoding with <paramref name="strongLength"/> bytes of strong hash per block.</summary>
+    public static int GetEncodedLength(BlockSignature signature, int strongLength)
     {
         ArgumentNullException.ThrowIfNull(signature);
         return 2 + Varint.GetLength((uint)signature.BlockSize) + Varint.GetLength((uint)signature.BlockCount)
-            + Varint.GetLength((uint)signature.LastBlockLength) + (signature.BlockCount * BlockEntryLength);
+            + Varint.GetLength((uint)signature.LastBlockLength) + (signature.BlockCount * (4 + strongLength));
     }
 
-    public static byte[] Encode(BlockSignature signature)
+    public static byte[] Encode(BlockSignature signature) => Encode(signature, signature?.StrongLength ?? 0);
+
+    /// <summary>
+    /// Encodes <paramref name="signature"/> with the first <paramref name="strongLength"/> bytes of each strong hash
+    /// (<see cref="DeltaLimits.ShortStrongHashLength"/> for a peer of protocol version 3 or later).
+    /// </summary>
+    public static byte[] Encode(BlockSignature signature, int strongLength)
     {
-        var bytes = new byte[GetEncodedLength(signature)];
+        ArgumentNullException.ThrowIfNull(signature);
+        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength) || strongLength > signature.StrongLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strongLength), strongLength, $"a signature with {signature.StrongLength}-byte strong hashes cannot be sent with {strongLength}");
+        }
+
+        var bytes = new byte[GetEncodedLength(signature, strongLength)];
         var span = bytes.AsSpan();
         span[0] = Version;
-        span[1] = DeltaLimits.StrongHashLength;
+        span[1] = (byte)strongLength;
         var position = 2;
         position += Varint.Write(span[position..], (uint)signature.BlockSize);
         position += Varint.Write(span[position..], (uint)signature.BlockCount);
@@ -47,8 +60,8 @@ public static class SignatureCodec
         for (var i = 0; i < signature.BlockCount; i++)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(span[position..], signature.GetWeak(i));
-            signature.GetStrong(i).CopyTo(span[(position + 4)..]);
-            position += BlockEntryLength;
+            signature.GetStrong(i)[..strongLength].CopyTo(span[(position + 4)..]);
+            position += 4 + strongLength;
         }
 
         return bytes;
@@ -68,10 +81,12 @@ public static class SignatureCodec
         }
 
         var strongLength = reader.ReadByte("strong hash length");
-        if (strongLength != DeltaLimits.StrongHashLength)
+        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength))
         {
-            throw new InvalidDataException($"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength})");
+            throw new InvalidDataException($"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength} or {DeltaLimits.ShortStrongHashLength})");
         }
+
+        var blockEntryLength = 4 + strongLength;
 
         var blockSize = reader.ReadVarint("block size", DeltaLimits.MinBlockSize, DeltaLimits.MaxBlockSize);
         var blockCount = reader.ReadVarint("block count", 0, Math.Clamp(maxBlockCount, 0, DeltaLimits.MaxBlockCount));
@@ -82,19 +97,19 @@ public static class SignatureCodec
             throw new InvalidDataException($"signature: {error}");
         }
 
-        if ((long)blockCount * BlockEntryLength != reader.Remaining)
+        if ((long)blockCount * blockEntryLength != reader.Remaining)
         {
-            throw new InvalidDataException($"signature: {blockCount} blocks need {(long)blockCount * BlockEntryLength} bytes, {reader.Remaining} follow the header");
+            throw new InvalidDataException($"signature: {blockCount} blocks need {(long)blockCount * blockEntryLength} bytes, {reader.Remaining} follow the header");
         }
 
         var weak = new uint[blockCount];
-        var strong = new byte[blockCount * DeltaLimits.StrongHashLength];
+        var strong = new byte[blockCount * strongLength];
         for (var i = 0; i < blockCount; i++)
         {
             weak[i] = reader.ReadUInt32LittleEndian("weak checksum");
-            reader.ReadBytes(DeltaLimits.StrongHashLength, "strong hash").CopyTo(strong.AsSpan(i * DeltaLimits.StrongHashLength));
+            reader.ReadBytes(strongLength, "strong hash").CopyTo(strong.AsSpan(i * strongLength));
         }
 
-        return new BlockSignature(blockSize, lastLength, weak, strong);
+        return new BlockSignature(blockSize, lastLength, weak, strong, strongLength);
     }
 }

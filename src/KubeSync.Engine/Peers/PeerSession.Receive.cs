@@ -414,7 +414,8 @@ public sealed partial class PeerSession
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
-        _send.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature)));
+        var strongLength = _connection.Version >= ProtocolVersions.ShortSignatures ? DeltaLimits.ShortStrongHashLength : DeltaLimits.StrongHashLength;
+        _send.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature, strongLength)));
     }
 
     private async Task OnChunkAsync(DeltaChunk chunk, ReceiveBatch batch, CancellationToken ct)

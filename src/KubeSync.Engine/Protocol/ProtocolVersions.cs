@@ -7,11 +7,14 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 2;
+    public const int Max = 3;
 
     /// <summary>
     /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
     /// ready flag of IndexBatch. A member sends none of them on a connection that negotiated version 1.
     /// </summary>
     public const int Observers = 2;
+
+    /// <summary>First version whose members send signatures with 8-byte strong hashes (<see cref="Delta.DeltaLimits.ShortStrongHashLength"/>).</summary>
+    public const int ShortSignatures = 3;
 }

@@ -10,13 +10,13 @@ internal static class DeltaRoundTrip
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<DeltaRoundTripResult> RunAsync(byte[] basis, byte[] target, int? blockSize = null, Stream? source = null)
+    public static async Task<DeltaRoundTripResult> RunAsync(byte[] basis, byte[] target, int? blockSize = null, Stream? source = null, int strongLength = DeltaLimits.StrongHashLength)
     {
         using var basisStream = new MemoryStream(basis, writable: false);
         var built = blockSize is { } size
             ? await SignatureBuilder.BuildAsync(basisStream, size, DeltaLimits.MaxBlockCount, CancellationToken.None).WaitAsync(Timeout)
             : await SignatureBuilder.BuildAsync(basisStream, CancellationToken.None).WaitAsync(Timeout);
-        var signature = SignatureCodec.Decode(SignatureCodec.Encode(built));
+        var signature = SignatureCodec.Decode(SignatureCodec.Encode(built, strongLength));
 
         var chunks = new List<byte[]>();
         var writer = new DeltaChunkWriter((chunk, _) =>

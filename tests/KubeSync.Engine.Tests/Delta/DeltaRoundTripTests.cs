@@ -128,6 +128,21 @@ public sealed class DeltaRoundTripTests
     }
 
     [Fact]
+    public async Task RoundTrip_ShortStrongHashes_RandomEdits_RebuildTargetWithTheSameCopies()
+    {
+        var random = new Random(12);
+        var basis = RandomEdits.Bytes(random, 400_000);
+        var target = RandomEdits.Apply(random, basis, maxEdits: 8);
+
+        var full = await DeltaRoundTrip.RunAsync(basis, target).WaitAsync(Timeout);
+        var shortened = await DeltaRoundTrip.RunAsync(basis, target, strongLength: DeltaLimits.ShortStrongHashLength).WaitAsync(Timeout);
+
+        AssertRebuilt(target, shortened, "8-byte strong hashes");
+        Assert.Equal(DeltaLimits.ShortStrongHashLength, shortened.Signature.StrongLength);
+        Assert.Equal(full.Encoded.CopiedBytes, shortened.Encoded.CopiedBytes);
+    }
+
+    [Fact]
     public async Task Encode_NonSeekableSourceWithShortReads_RebuildsTarget()
     {
         var random = new Random(11);

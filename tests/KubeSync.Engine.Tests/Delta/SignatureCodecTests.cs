@@ -26,6 +26,43 @@ public sealed class SignatureCodecTests
     }
 
     [Fact]
+    public async Task Encode_ShortStrongHashes_TheFirstEightBytesTravelAndDecodeAsAShortSignature()
+    {
+        var signature = await BuildAsync(5000).WaitAsync(Timeout);
+
+        var encoded = SignatureCodec.Encode(signature, DeltaLimits.ShortStrongHashLength);
+        var decoded = SignatureCodec.Decode(encoded);
+
+        Assert.Equal(SignatureCodec.GetEncodedLength(signature) - (signature.BlockCount * 8), encoded.Length);
+        Assert.Equal(DeltaLimits.ShortStrongHashLength, encoded[1]);
+        Assert.Equal(DeltaLimits.ShortStrongHashLength, decoded.StrongLength);
+        Assert.Equal(signature.BlockCount, decoded.BlockCount);
+        for (var i = 0; i < signature.BlockCount; i++)
+        {
+            Assert.Equal(signature.GetWeak(i), decoded.GetWeak(i));
+            Assert.Equal(signature.GetStrong(i)[..8].ToArray(), decoded.GetStrong(i).ToArray());
+        }
+
+        // A short signature cannot be lengthened again, and no other length is written.
+        Assert.Throws<ArgumentOutOfRangeException>(() => SignatureCodec.Encode(decoded, DeltaLimits.StrongHashLength));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SignatureCodec.Encode(signature, 12));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    [InlineData(12)]
+    [InlineData(32)]
+    public async Task Decode_UnsupportedStrongLength_ThrowsInvalidData(byte length)
+    {
+        var encoded = SignatureCodec.Encode(await BuildAsync(5000).WaitAsync(Timeout));
+        encoded[1] = length;
+
+        var error = Assert.Throws<InvalidDataException>(() => SignatureCodec.Decode(encoded));
+        Assert.Contains($"strong hash length {length}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Decode_EmptySignature_RoundTrips()
     {
         var decoded = SignatureCodec.Decode(SignatureCodec.Encode(BlockSignature.Empty(704)));
