@@ -131,7 +131,7 @@ public sealed class ApplyBatch : IDisposable
         {
             // Data first: a rename must never expose a file whose blocks a crash could still lose.
             WaitForSyncs();
-            var fileSystemError = _wholeFileSystem ? SyncFileSystem((int)_files[0].File.Handle.DangerousGetHandle()) : 0;
+            var fileSystemError = _wholeFileSystem ? SyncFileSystems(_files.Select(f => f.File.Directory)) : 0;
             for (var i = 0; i < _files.Count; i++)
             {
                 var (file, _, _, sync) = _files[i];
@@ -231,13 +231,39 @@ public sealed class ApplyBatch : IDisposable
     /// </summary>
     private bool SyncDirectoriesAtOnce()
     {
-        var fd = _files.Count > 0 ? (int)_files[0].File.Handle.DangerousGetHandle()
-            : _open.Count > 0 ? _open.Values.First().Fd : -1;
-        return fd >= 0 && SyncFileSystem(fd) == 0;
+        var directories = new List<ConfinedDirectory>(_directories.Count);
+        foreach (var key in _directories.Keys)
+        {
+            if (!_open.TryGetValue(key, out var directory))
+            {
+                return false; // not open here: synced one by one, which also finds its file system
+            }
+
+            directories.Add(directory);
+        }
+
+        return SyncFileSystems(directories) == 0;
     }
 
-    /// <summary>syncfs on the file system holding <paramref name="fd"/>: 0, or the errno.</summary>
-    private static int SyncFileSystem(int fd) => LibC.SyncFs(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    /// <summary>
+    /// One <c>syncfs</c> per file system among <paramref name="directories"/> (a root may hold other mounts): 0, or the
+    /// first errno.
+    /// </summary>
+    private static int SyncFileSystems(IEnumerable<ConfinedDirectory> directories)
+    {
+        var error = 0;
+        var synced = new HashSet<long>();
+        foreach (var directory in directories)
+        {
+            var device = directory.Device;
+            if ((device == -1 || synced.Add(device)) && LibC.SyncFs(directory.Fd) != 0 && error == 0)
+            {
+                error = Marshal.GetLastPInvokeError();
+            }
+        }
+
+        return error;
+    }
 
     /// <summary>Waits until every queued sync of this batch has returned (their descriptors may be closed then).</summary>
     private void WaitForSyncs()

@@ -16,6 +16,14 @@ internal sealed unsafe class ConfinedDirectory : IDisposable
 
     public int Fd { get; private set; }
 
+    private long? _device;
+
+    /// <summary>
+    /// The device of the file system holding this directory, read once (-1 when it cannot be read): a root may hold
+    /// other mounts, and a <c>syncfs</c> covers one file system.
+    /// </summary>
+    public long Device => _device ??= NativeFileSystem.TryStat(Fd, out var stat) == 0 ? stat.Device : -1;
+
     /// <summary>Opens the parent of <paramref name="path"/>, creating missing directories (mode 0755) when <paramref name="create"/>.</summary>
     /// <returns>null with <paramref name="outcome"/> <see cref="ApplyOutcome.Refused"/> when a segment is a symlink or not a
     /// directory, <see cref="ApplyOutcome.Failed"/> when it cannot be opened; <paramref name="missing"/> when a segment does not exist (and <paramref name="create"/> is false).</returns>

@@ -35,6 +35,21 @@ public static unsafe class NativeFileSystem
     /// <summary>lstat of a full path.</summary>
     public static int TryStat(string path, out FileStat stat) => TryStat(LibC.AtFdCwd, Encoding.UTF8.GetBytes(path), out stat);
 
+    /// <summary>fstat of an open descriptor held as a number (the caller keeps it open).</summary>
+    public static int TryStat(int fd, out FileStat stat)
+    {
+        LibC.StatxBuffer buffer;
+        byte empty = 0;
+        if (LibC.Statx(fd, &empty, LibC.AtEmptyPath | LibC.AtSymlinkNoFollow, LibC.StatxBasicStats, &buffer) != 0)
+        {
+            stat = default;
+            return Marshal.GetLastPInvokeError();
+        }
+
+        stat = ToStat(buffer);
+        return 0;
+    }
+
     /// <summary>fstat of an open descriptor.</summary>
     public static int TryStat(SafeHandle handle, out FileStat stat)
     {

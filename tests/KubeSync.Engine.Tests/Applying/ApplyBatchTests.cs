@@ -208,4 +208,40 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Empty(TempFiles());
         Assert.False(Directory.Exists(Path.Combine(_root, "new-dir")));
     }
+
+    [RootFact]
+    public async Task Publish_BulkBatchAcrossTwoFileSystems_EveryFileLandsOnBoth()
+    {
+        // A root may hold another mount (a volume inside the synced tree): a bulk batch syncs each file system.
+        var mounted = Directory.CreateDirectory(Path.Combine(_root, "mnt")).FullName;
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=4m", "kubesync-test", mounted);
+        try
+        {
+            using var batch = new ApplyBatch(_applier);
+            var paths = Enumerable.Range(0, 3 * (ApplyBatch.FileSyncLimit + 1)).Select(i => i % 2 == 0 ? $"disk/f{i}.txt" : $"mnt/f{i}.txt").ToList();
+            var outcomes = new List<ApplyOutcome>();
+            foreach (var path in paths)
+            {
+                batch.Add(await Stage(path, $"content of {path}", batch), () => true, r => outcomes.Add(r.Outcome));
+            }
+
+            batch.Publish();
+
+            Assert.Equal(Enumerable.Repeat(ApplyOutcome.Applied, paths.Count), outcomes);
+            Assert.All(paths, p => Assert.Equal($"content of {p}", Read(p)));
+            Assert.Empty(TempFiles());
+        }
+        finally
+        {
+            await RunAsync("umount", mounted);
+        }
+    }
+
+    private static async Task RunAsync(string command, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, args) { RedirectStandardError = true })!;
+        var error = await process.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(process.ExitCode == 0, $"{command} {string.Join(' ', args)} failed: {error}");
+    }
 }
