@@ -18,16 +18,36 @@ internal sealed class PodVolumes(string podDirectory, string claimsDirectory, Po
     private const UnixFileMode DefaultMode = (UnixFileMode)420; // 0644, Kubernetes' defaultMode
 
     private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// One sync at a time: the pod's start-up pass and an update of the cluster view (a label or Secret change) can
+    /// arrive together, and two atomic writes of one volume directory would race on its symlinks.
+    /// </summary>
+    private readonly Lock _gate = new();
     private Pod _pod = pod;
 
     /// <summary>The host directory of volume <paramref name="name"/>, or null before <see cref="Sync"/> made it.</summary>
-    public string? PathOf(string name) => _paths.GetValueOrDefault(name);
+    public string? PathOf(string name)
+    {
+        lock (_gate)
+        {
+            return _paths.GetValueOrDefault(name);
+        }
+    }
 
     /// <summary>
     /// Creates or updates every volume from <paramref name="current"/> (the pod as the API server has it now: its
     /// labels for downwardAPI files); returns what is missing (a ConfigMap not there yet), or null when all are in place.
     /// </summary>
     public string? Sync(Pod current, ClusterSnapshot snapshot, Action<string> changed)
+    {
+        lock (_gate)
+        {
+            return SyncAll(current, snapshot, changed);
+        }
+    }
+
+    private string? SyncAll(Pod current, ClusterSnapshot snapshot, Action<string> changed)
     {
         _pod = current;
         foreach (var volume in (_pod.Spec?.Volumes ?? []).Select(v => JsonSerializer.SerializeToNode(v, KubeJsonContext.Default.Volume)!.AsObject()))
