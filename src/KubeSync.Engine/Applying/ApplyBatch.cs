@@ -92,7 +92,7 @@ public sealed class ApplyBatch : IDisposable
             if (_writeback.Count == WritebackGroup)
             {
                 _syncing.AddCount();
-                SyncWorkers.Shared.Queue(new SyncJob(_writeback[0], _syncing, writebackOnly: true) { More = _writeback[1..].ToArray() });
+                SyncWorkers.Shared.Queue(SyncJob.Writeback(_writeback, _syncing));
                 _writeback.Clear();
             }
         }

@@ -10,8 +10,10 @@ namespace KubeSync.Engine.Applying;
 /// </summary>
 internal sealed class SyncJob(int fd, CountdownEvent done, bool writebackOnly = false)
 {
-    /// <summary>More descriptors whose writeback this job starts, after <c>fd</c> (one wake-up for several files).</summary>
-    public int[] More { get; init; } = [];
+    private int[] _more = [];
+
+    /// <summary>Starts the writeback of every descriptor in <paramref name="fds"/> (not empty): one worker wake-up for several files.</summary>
+    public static SyncJob Writeback(IReadOnlyList<int> fds, CountdownEvent done) => new(fds[0], done, writebackOnly: true) { _more = [.. fds.Skip(1)] };
 
     /// <summary>0 once synced, the errno when the sync failed; meaningful after the countdown was waited for.</summary>
     public int Error { get; private set; }
@@ -25,7 +27,7 @@ internal sealed class SyncJob(int fd, CountdownEvent done, bool writebackOnly = 
             if (writebackOnly)
             {
                 _ = LibC.SyncFileRange(fd, 0, 0, LibC.SyncFileRangeWrite);
-                foreach (var more in More)
+                foreach (var more in _more)
                 {
                     _ = LibC.SyncFileRange(more, 0, 0, LibC.SyncFileRangeWrite);
                 }

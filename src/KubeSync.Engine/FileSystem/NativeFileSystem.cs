@@ -53,17 +53,11 @@ public static unsafe class NativeFileSystem
     /// <summary>fstat of an open descriptor.</summary>
     public static int TryStat(SafeHandle handle, out FileStat stat)
     {
-        LibC.StatxBuffer buffer;
-        byte empty = 0;
         var added = false;
         handle.DangerousAddRef(ref added);
         try
         {
-            if (LibC.Statx((int)handle.DangerousGetHandle(), &empty, LibC.AtEmptyPath | LibC.AtSymlinkNoFollow, LibC.StatxBasicStats, &buffer) != 0)
-            {
-                stat = default;
-                return Marshal.GetLastPInvokeError();
-            }
+            return TryStat((int)handle.DangerousGetHandle(), out stat);
         }
         finally
         {
@@ -72,9 +66,6 @@ public static unsafe class NativeFileSystem
                 handle.DangerousRelease();
             }
         }
-
-        stat = ToStat(buffer);
-        return 0;
     }
 
     /// <summary>Opens a directory below <paramref name="dirFd"/> without following a symlink in its place.</summary>

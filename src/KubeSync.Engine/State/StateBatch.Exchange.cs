@@ -60,19 +60,19 @@ public sealed partial class StateBatch
     /// <summary>Owes <paramref name="peer"/> the current row of <paramref name="path"/> (it showed an older or a concurrent version, or none).</summary>
     public void MarkDirty(SyncPath path, string peer)
     {
-        var cmd = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, $n, $t WHERE EXISTS (SELECT 1 FROM files WHERE path = $p) ON CONFLICT DO NOTHING");
-        cmd.Parameters.AddWithValue("$p", path.Value);
-        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
-        cmd.Parameters.AddWithValue("$t", _now);
+        var cmd = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, $n, $t WHERE EXISTS (SELECT 1 FROM files WHERE path = $p) ON CONFLICT DO NOTHING", "$p", "$n", "$t");
+        cmd.Parameters["$p"].Value = path.Value;
+        cmd.Parameters["$n"].Value = _store.NodeId(peer, _tx);
+        cmd.Parameters["$t"].Value = _now;
         cmd.ExecuteNonQuery();
     }
 
     /// <summary>Whether a conflict with <paramref name="peer"/> is recorded for the path.</summary>
     public bool HasConflict(SyncPath path, string peer)
     {
-        var cmd = Reused("SELECT count(*) FROM conflicts WHERE path = $p AND peer = $n");
-        cmd.Parameters.AddWithValue("$p", path.Value);
-        cmd.Parameters.AddWithValue("$n", _store.NodeId(peer, _tx));
+        var cmd = Reused("SELECT count(*) FROM conflicts WHERE path = $p AND peer = $n", "$p", "$n");
+        cmd.Parameters["$p"].Value = path.Value;
+        cmd.Parameters["$n"].Value = _store.NodeId(peer, _tx);
         return (long)cmd.ExecuteScalar()! > 0;
     }
 
@@ -131,16 +131,14 @@ public sealed partial class StateBatch
     /// <summary>Every received row and confirmation runs these two: prepared once per batch, not per row.</summary>
     private int DeleteDirty(SyncPath path, string peer)
     {
-        _deleteDirty ??= Prepare("DELETE FROM dirty WHERE path = $p AND peer = $n", "$p", "$n");
-        _deleteDirty.Parameters["$p"].Value = path.Value;
-        _deleteDirty.Parameters["$n"].Value = _store.NodeId(peer, _tx);
-        return _deleteDirty.ExecuteNonQuery();
+        var cmd = Reused("DELETE FROM dirty WHERE path = $p AND peer = $n", "$p", "$n");
+        cmd.Parameters["$p"].Value = path.Value;
+        cmd.Parameters["$n"].Value = _store.NodeId(peer, _tx);
+        return cmd.ExecuteNonQuery();
     }
 
     private void DeleteConflicts(SyncPath path)
     {
-        _deleteConflicts ??= Prepare("DELETE FROM conflicts WHERE path = $p", "$p");
-        _deleteConflicts.Parameters["$p"].Value = path.Value;
-        _deleteConflicts.ExecuteNonQuery();
+        Execute("DELETE FROM conflicts WHERE path = $p", path.Value);
     }
 }

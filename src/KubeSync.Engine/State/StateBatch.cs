@@ -17,8 +17,6 @@ public sealed partial class StateBatch : IDisposable
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _markDirty;
     private readonly SqliteCommand _get;
-    private SqliteCommand? _deleteConflicts;
-    private SqliteCommand? _deleteDirty;
     private readonly Dictionary<string, SqliteCommand> _reused = new(StringComparer.Ordinal);
     private readonly long _now;
     private long _nextSeq;
@@ -170,8 +168,6 @@ public sealed partial class StateBatch : IDisposable
         _upsert.Dispose();
         _markDirty.Dispose();
         _get.Dispose();
-        _deleteConflicts?.Dispose();
-        _deleteDirty?.Dispose();
         foreach (var cmd in _reused.Values)
         {
             cmd.Dispose();
@@ -274,25 +270,24 @@ public sealed partial class StateBatch : IDisposable
     }
 
     /// <summary>
-    /// A command kept for the rest of the batch, its parameters cleared: statements run once per row are parsed and
-    /// prepared once per batch.
+    /// A statement run once per row: prepared with its <paramref name="parameters"/> on first use and kept for the rest
+    /// of the batch; the caller sets the values.
     /// </summary>
-    private SqliteCommand Reused(string sql)
+    private SqliteCommand Reused(string sql, params ReadOnlySpan<string> parameters)
     {
         if (!_reused.TryGetValue(sql, out var cmd))
         {
-            cmd = Command(sql);
+            cmd = Prepare(sql, [.. parameters]);
             _reused.Add(sql, cmd);
         }
 
-        cmd.Parameters.Clear();
         return cmd;
     }
 
     private void Execute(string sql, string path)
     {
-        var cmd = Reused(sql);
-        cmd.Parameters.AddWithValue("$p", path);
+        var cmd = Reused(sql, "$p");
+        cmd.Parameters["$p"].Value = path;
         cmd.ExecuteNonQuery();
     }
 }

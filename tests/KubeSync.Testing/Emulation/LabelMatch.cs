@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 
+using KubeSync.Contracts.Configuration;
 using KubeSync.Kubernetes.Resources;
 
 namespace KubeSync.Testing.Emulation;
@@ -27,18 +28,11 @@ internal static class LabelMatch
         return (selector.MatchExpressions ?? []).OfType<JsonObject>().All(e => MatchesExpression(e, labels));
     }
 
-    private static bool MatchesExpression(JsonObject expression, IReadOnlyDictionary<string, string> labels)
-    {
-        var key = expression["key"]?.GetValue<string>() ?? "";
-        var values = (expression["values"] as JsonArray)?.Select(v => v?.GetValue<string>()).ToHashSet() ?? [];
-        var has = labels.TryGetValue(key, out var value);
-        return expression["operator"]?.GetValue<string>() switch
-        {
-            "In" => has && values.Contains(value),
-            "NotIn" => !has || !values.Contains(value),
-            "Exists" => has,
-            "DoesNotExist" => !has,
-            var op => throw new InvalidOperationException($"label selector operator {op} is not known"),
-        };
-    }
+    /// <summary>One <c>matchExpressions</c> entry, by the same rules a member applies to its role selectors.</summary>
+    private static bool MatchesExpression(JsonObject expression, IReadOnlyDictionary<string, string> labels) =>
+        new LabelRequirement(
+            expression["key"]?.GetValue<string>() ?? "",
+            expression["operator"]?.GetValue<string>() ?? "",
+            [.. (expression["values"] as JsonArray ?? []).Select(v => v?.GetValue<string>()).OfType<string>()])
+            .Matches(labels);
 }
