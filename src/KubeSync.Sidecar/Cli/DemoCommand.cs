@@ -95,8 +95,8 @@ internal static class DemoCommand
             }
 
             ctx.Out.WriteLine();
-            ctx.Out.WriteLine("Now play: create, change, rename or delete files in any of the three directories. Members rescan every");
-            ctx.Out.WriteLine("second (an inotify watcher comes next), so a change shows up in the others within about a second.");
+            ctx.Out.WriteLine("Now play: create, change, rename or delete files in any of the three directories. Each member watches");
+            ctx.Out.WriteLine("its directory with inotify, so a change shows up in the others within milliseconds.");
             ctx.Out.WriteLine($"Inspect a member: kubesync --config {configs[0]} status | files | dirty | conflicts");
             ctx.Out.WriteLine("Press Ctrl-C to stop.");
             await Task.WhenAny(running.Append(Task.Delay(Timeout.Infinite, stop.Token))).Unwrap().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
