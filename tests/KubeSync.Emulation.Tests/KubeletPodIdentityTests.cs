@@ -94,7 +94,10 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
             """);
         var pod = await KubeletPods.WaitRunningAsync(cluster, "users");
         var outDir = pod.VolumePath("out")!;
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(outDir, "app")) && File.Exists(Path.Combine(outDir, "inherited"))), "both containers wrote their ids");
+        // The shells create each file before they write it: wait for the content (the token comes last), not the names.
+        await cluster.EventuallyAsync(
+            () => Task.FromResult(Written(Path.Combine(outDir, "app")) && Written(Path.Combine(outDir, "inherited")) && Written(Path.Combine(outDir, "token"))),
+            "both containers wrote their ids, and app the token");
 
         Assert.Equal("101:101:101 3000\n", File.ReadAllText(Path.Combine(outDir, "app")));
         Assert.Equal("2000:0:0 3000\n", File.ReadAllText(Path.Combine(outDir, "inherited")));
@@ -149,4 +152,5 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
     private static string Uid(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
 
+    private static bool Written(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 }
