@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 
 namespace KubeSync.Emulation.Tests;
 
-/// <summary>What a pod knows of itself and who its processes are: downwardAPI volumes, runAsUser and runAsGroup.</summary>
+/// <summary>What a pod knows of itself and who its processes are: downwardAPI volumes, runAsUser and runAsGroup, PID namespaces.</summary>
 [Collection(EmulatorTestGroup.Name)]
 public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
 {
@@ -104,6 +104,49 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
         Assert.Equal("s3cret", File.ReadAllText(Path.Combine(outDir, "token")));
         Assert.Equal("101", Uid(pod.ProcessId("app")!.Value));
         Assert.Equal("101\n101:101\n", (await pod.ExecAsync("app", ["sh", "-c", "id -u; stat -c %u:%g /out/app"], CancellationToken.None)).Stdout);
+    }
+
+    [SkippableFactAsRoot]
+    public async Task ProcessNamespace_SharedByContainersOnlyWithShareProcessNamespace_NeverAcrossPods()
+    {
+        await using var cluster = await EmulatedCluster.StartAsync(output, Shell);
+        await KubeletPods.CreateAsync(cluster, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: shared, namespace: default}
+            spec:
+              shareProcessNamespace: true
+              containers:
+                - {name: a, image: example/shell, command: [sleep, "601"]}
+                - {name: b, image: example/shell, command: [sleep, "602"]}
+            """);
+        await KubeletPods.CreateAsync(cluster, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: apart, namespace: default}
+            spec:
+              containers:
+                - {name: c, image: example/shell, command: [sleep, "603"]}
+                - {name: d, image: example/shell, command: [sleep, "604"]}
+            """);
+        var shared = await KubeletPods.WaitRunningAsync(cluster, "shared");
+        var apart = await KubeletPods.WaitRunningAsync(cluster, "apart");
+
+        // What a container's ps would list: the command lines under its /proc.
+        static async Task<string> SeenFrom(EmulatedPod pod, string container) =>
+            (await pod.ExecAsync(container, ["sh", "-c", "for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f; echo; done"], CancellationToken.None)).Stdout;
+
+        var fromB = await SeenFrom(shared, "b");
+        Assert.True(fromB.Contains("sleep 601", StringComparison.Ordinal) && fromB.Contains("sleep 602", StringComparison.Ordinal), $"b does not see both containers of its pod:\n{fromB}");
+        Assert.False(fromB.Contains("sleep 603", StringComparison.Ordinal) || fromB.Contains("sleep 604", StringComparison.Ordinal), $"b sees another pod's processes:\n{fromB}");
+
+        var fromC = await SeenFrom(apart, "c");
+        Assert.Contains("sleep 603", fromC, StringComparison.Ordinal);
+        Assert.False(fromC.Contains("sleep 604", StringComparison.Ordinal), $"c sees its neighbour without shareProcessNamespace:\n{fromC}");
+        Assert.False(fromC.Contains("sleep 601", StringComparison.Ordinal) || fromC.Contains("sleep 602", StringComparison.Ordinal), $"c sees another pod's processes:\n{fromC}");
+
+        // The pid the emulator reports is the container's process as the host sees it.
+        Assert.Equal("sleep\n", File.ReadAllText($"/proc/{apart.ProcessId("d")}/comm"));
     }
 
     [SkippableFactAsRoot]

@@ -8,6 +8,8 @@ namespace KubeSync.Testing.Emulation.Kubelet;
 internal sealed partial class ContainerRunner
 {
     private Process? _process;
+    private int? _mainPid;
+    private bool _inProcessNamespace;
     private Dictionary<string, string>? _environment;
     private ContainerUser? _user;
 
@@ -31,24 +33,38 @@ internal sealed partial class ContainerRunner
         }
 
         Process process;
+        int mainPid;
         var marker = Path.Combine(_pod.Directory, "started", $"{Name}.{Guid.NewGuid():N}");
+        ProcessNamespace? ownProcesses = null;
         try
         {
-            process = StartProcess(environment!, marker);
+            // Without shareProcessNamespace each run of the container has a PID namespace of its own, as with a runtime.
+            ownProcesses = _pod.SharedProcesses is null && ProcessNamespace.IsAvailable ? await ProcessNamespace.StartAsync(stop) : null;
+            var processes = _pod.SharedProcesses ?? ownProcesses;
+            process = StartProcess(environment!, marker, processes);
             await WaitForExecAsync(process, marker, stop);
+
+            // nsenter forks the container's process into the namespace and waits for it: that child is the container.
+            mainPid = processes is null ? process.Id : ProcessNamespace.ChildOf(process.Id) ?? process.Id;
+            lock (_lock)
+            {
+                _mainPid = mainPid;
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or NotSupportedException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or NotSupportedException or TimeoutException)
         {
+            ownProcesses?.Dispose();
             SetState(new JsonObject { ["terminated"] = Terminated(128, "StartError", e.Message, DateTimeOffset.UtcNow) }, ready: false);
             _pod.Journal.Write($"kubelet: {_pod.Name}/{Name} could not start: {e.Message}");
             return new Ran(128, TimeSpan.Zero);
         }
 
         var startedAt = DateTimeOffset.UtcNow;
+        using (ownProcesses)
         using (process)
         {
-            SetState(new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time(startedAt) } }, ready: false, started: false, containerId: $"emulated://{process.Id.ToString(CultureInfo.InvariantCulture)}");
-            _pod.Journal.Write($"kubelet: {_pod.Name}/{Name} started (pid {process.Id})");
+            SetState(new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time(startedAt) } }, ready: false, started: false, containerId: $"emulated://{mainPid.ToString(CultureInfo.InvariantCulture)}");
+            _pod.Journal.Write($"kubelet: {_pod.Name}/{Name} started (pid {mainPid})");
             using var probing = CancellationTokenSource.CreateLinkedTokenSource(stop);
             var probes = ProbeAsync(probing.Token);
             var exited = process.WaitForExitAsync(CancellationToken.None);
@@ -57,7 +73,7 @@ internal sealed partial class ContainerRunner
             string? killedFor = first == probes ? await probes : null;
             if (!exited.IsCompleted)
             {
-                await TerminateAsync(process, killedFor is null ? _grace : _pod.GracePeriod);
+                await TerminateAsync(process, mainPid, killedFor is null ? _grace : _pod.GracePeriod);
             }
 
             await probing.CancelAsync();
@@ -70,6 +86,7 @@ internal sealed partial class ContainerRunner
             lock (_lock)
             {
                 _process = null;
+                _mainPid = null;
             }
 
             return new Ran(code, DateTimeOffset.UtcNow - startedAt);
@@ -110,7 +127,7 @@ internal sealed partial class ContainerRunner
         File.Delete(marker);
     }
 
-    private Process StartProcess(Dictionary<string, string> environment, string marker)
+    private Process StartProcess(Dictionary<string, string> environment, string marker, ProcessNamespace? processes)
     {
         string? Lookup(string name) => environment.GetValueOrDefault(name);
         var command = Container.Command?.Select(c => VariableExpansion.Expand(c, Lookup)).ToList();
@@ -120,8 +137,8 @@ internal sealed partial class ContainerRunner
         var mounts = MountPlan.For(Container, _pod.Pod, _pod.Volumes, _pod.Directory);
         Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
         var user = ContainerUser.For(Container, _pod.Pod);
-        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets, marker, user);
-        List<string> launch = [.. _pod.Sandbox.Launch, "unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", .. argv];
+        var script = MountPlan.Script(mounts, ContainerEnvironment.Hostname(_pod.Pod), workingDirectory, _pod.Targets, marker, user, mountProc: processes is not null);
+        List<string> launch = [.. _pod.Sandbox.Launch, .. processes?.Enter ?? [], "unshare", "--mount", "--uts", "--propagation", "private", "--", "/bin/sh", "-c", script, "sh", .. argv];
 
         var info = new ProcessStartInfo(launch[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
         foreach (var arg in launch.Skip(1))
@@ -146,6 +163,7 @@ internal sealed partial class ContainerRunner
             _process = process;
             _environment = environment;
             _user = user;
+            _inProcessNamespace = processes is not null;
         }
 
         Log.Append($"--- {DateTime.UtcNow:HH:mm:ss.fff} started pid {process.Id}: {string.Join(' ', argv)}");
@@ -163,10 +181,10 @@ internal sealed partial class ContainerRunner
         _pod.Output(prefix + line);
     }
 
-    /// <summary>SIGTERM, then SIGKILL to the whole tree once <paramref name="grace"/> has passed.</summary>
-    private static async Task TerminateAsync(Process process, TimeSpan grace)
+    /// <summary>SIGTERM to the container's process <paramref name="mainPid"/>, then SIGKILL to the whole tree once <paramref name="grace"/> has passed.</summary>
+    private static async Task TerminateAsync(Process process, int mainPid, TimeSpan grace)
     {
-        if (grace > TimeSpan.Zero && Signals.Send(process.Id, Signals.Term))
+        if (grace > TimeSpan.Zero && Signals.Send(mainPid, Signals.Term))
         {
             try
             {
@@ -176,6 +194,20 @@ internal sealed partial class ContainerRunner
             catch (TimeoutException)
             {
                 // Grace period over.
+            }
+        }
+
+        // The container's process first, so that its parent (nsenter, in a PID namespace) reaps it and exits; then
+        // whatever of the tree is left.
+        if (mainPid != process.Id && Signals.Send(mainPid, Signals.Kill))
+        {
+            try
+            {
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+            }
+            catch (TimeoutException)
+            {
+                // nsenter did not pass the exit on: the tree goes below.
             }
         }
 
@@ -191,25 +223,27 @@ internal sealed partial class ContainerRunner
         await process.WaitForExitAsync(CancellationToken.None);
     }
 
-    /// <summary>Runs <paramref name="command"/> in the container's namespaces (mount, UTS, network) with its environment and user.</summary>
+    /// <summary>Runs <paramref name="command"/> in the container's namespaces (mount, UTS, network, PID) with its environment and user.</summary>
     public async Task<Networking.HostCommand.Result> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         int pid;
         Dictionary<string, string> environment;
         ContainerUser? user;
+        bool inProcessNamespace;
         lock (_lock)
         {
-            if (_process is not { HasExited: false } process || _environment is null)
+            if (_process is not { HasExited: false } || _mainPid is not { } mainPid || _environment is null)
             {
                 throw new InvalidOperationException($"container {Name} of pod {_pod.Name} has no running process (image {Container.Image} {(Image is null ? "pretends to run" : "is not running")})");
             }
 
-            pid = process.Id;
+            pid = mainPid;
             environment = _environment;
             user = _user;
+            inProcessNamespace = _inProcessNamespace;
         }
 
-        List<string> args = ["--target", pid.ToString(CultureInfo.InvariantCulture), "--mount", "--uts", "--net", .. user?.NsenterOptions() ?? [], "--", .. command];
+        List<string> args = ["--target", pid.ToString(CultureInfo.InvariantCulture), "--mount", "--uts", "--net", .. inProcessNamespace ? ["--pid"] : Array.Empty<string>(), .. user?.NsenterOptions() ?? [], "--", .. command];
         return await Networking.HostCommand.RunAsync("nsenter", args, cancellationToken, timeout, environment);
     }
 

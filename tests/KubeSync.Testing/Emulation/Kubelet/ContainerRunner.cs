@@ -61,7 +61,7 @@ internal sealed partial class ContainerRunner : IDisposable
         {
             lock (_lock)
             {
-                return _process is { HasExited: false } p ? p.Id : null;
+                return _process is { HasExited: false } ? _mainPid : null;
             }
         }
     }

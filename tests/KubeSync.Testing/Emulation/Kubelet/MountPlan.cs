@@ -48,9 +48,15 @@ internal static class MountPlan
     /// <summary>The script; <paramref name="targets"/> creates host mount points that no other mount of this container covers.</summary>
     /// <param name="startedMarker">A host file the script creates just before it execs the container's program: the container runs from then on.</param>
     /// <param name="user">The container's user, switched to at the exec (after the mounts, which need root), or null.</param>
-    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets, string startedMarker, ContainerUser? user)
+    /// <param name="mountProc">The container runs in a PID namespace of its own: a fresh <c>/proc</c> shows only its processes.</param>
+    public static string Script(IReadOnlyList<Mount> mounts, string hostname, string workingDirectory, HostMountTargets targets, string startedMarker, ContainerUser? user, bool mountProc = false)
     {
         var script = new StringBuilder("set -e\n");
+        if (mountProc)
+        {
+            script.Append("mount -t proc -o nosuid,nodev,noexec proc /proc\n");
+        }
+
         foreach (var mount in mounts)
         {
             var nested = mounts.Any(m => m != mount && IsUnder(mount.Target, m.Target));

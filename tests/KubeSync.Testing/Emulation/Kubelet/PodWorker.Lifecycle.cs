@@ -8,6 +8,11 @@ internal sealed partial class PodWorker
         try
         {
             _sandbox = await _network.CreateAsync(stopping);
+            if (Pod.Spec?.ShareProcessNamespace == true && ProcessNamespace.IsAvailable)
+            {
+                SharedProcesses = await ProcessNamespace.StartAsync(stopping);
+            }
+
             WriteEtcFiles(null);
             _statusLoop = Task.Run(StatusLoopAsync, CancellationToken.None);
             Journal.Write($"kubelet: {Name} sandbox ready, IP {_sandbox.IP}");
@@ -105,6 +110,7 @@ internal sealed partial class PodWorker
         finally
         {
             await FinishStatusAsync();
+            SharedProcesses?.Dispose();
             if (_sandbox is not null)
             {
                 await _network.DeleteAsync(_sandbox);

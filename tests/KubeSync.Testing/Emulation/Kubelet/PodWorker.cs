@@ -66,6 +66,9 @@ internal sealed partial class PodWorker : IDisposable
 
     public PodVolumes Volumes { get; }
 
+    /// <summary>The PID namespace all containers share (<c>shareProcessNamespace: true</c>, as root), or null: each container run has its own.</summary>
+    public ProcessNamespace? SharedProcesses { get; private set; }
+
     public PodSandbox Sandbox => _sandbox ?? throw new InvalidOperationException($"pod {Name} has no sandbox yet");
 
     /// <summary>The pod's IP once its sandbox exists.</summary>
@@ -99,6 +102,7 @@ internal sealed partial class PodWorker : IDisposable
             runner.Dispose();
         }
 
+        SharedProcesses?.Dispose();
         _stopping.Dispose();
         _statusChanged.Dispose();
     }
