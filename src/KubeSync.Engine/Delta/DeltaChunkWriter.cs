@@ -1,4 +1,4 @@
-using System.Buffers;
+using KubeSync.Engine.Protocol;
 
 namespace KubeSync.Engine.Delta;
 
@@ -8,13 +8,14 @@ namespace KubeSync.Engine.Delta;
 /// <see cref="DeltaLimits.MaxChunkLength"/>), one chunk per DeltaChunk frame. Call <see cref="FlushAsync"/>
 /// after the encoder finishes to send the last chunk. Given the signature's block size, it also hands a chunk
 /// over as soon as its copies cover <see cref="DeltaLimits.RunLength"/> bytes of output, so that long runs of
-/// matched blocks reach the receiver while the sender is still reading.
+/// matched blocks reach the receiver while the sender is still reading. Its buffer is rented (a sender makes one
+/// writer per file) and goes back on dispose.
 /// </summary>
 /// <param name="onChunk">Receives each encoded chunk; the memory is reused after the call returns.</param>
 /// <param name="blockSize">The signature's block size; 0 hands chunks over by their encoded length only.</param>
-public sealed class DeltaChunkWriter(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> onChunk, int blockSize = 0) : IDeltaInstructionSink
+public sealed class DeltaChunkWriter(Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> onChunk, int blockSize = 0) : IDeltaInstructionSink, IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(DeltaLimits.TargetChunkLength + DeltaLimits.MaxLiteralLength + 16);
+    private readonly PooledBufferWriter _buffer = new(DeltaLimits.TargetChunkLength + DeltaLimits.MaxLiteralLength + 16);
     private readonly long _flushCopyBlocks = blockSize > 0 ? DeltaLimits.RunBlocks(blockSize) : long.MaxValue;
     private long _copyBlocks;
 
@@ -45,7 +46,9 @@ public sealed class DeltaChunkWriter(Func<ReadOnlyMemory<byte>, CancellationToke
 
         await onChunk(_buffer.WrittenMemory, cancellationToken);
         ChunkCount++;
-        _buffer.ResetWrittenCount();
+        _buffer.Clear();
         _copyBlocks = 0;
     }
+
+    public void Dispose() => _buffer.Dispose();
 }

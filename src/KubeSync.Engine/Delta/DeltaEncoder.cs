@@ -8,7 +8,7 @@ namespace KubeSync.Engine.Delta;
 /// signature's lookup table and one buffer of about <see cref="DeltaLimits.MaxLiteralLength"/> plus two
 /// blocks; the content is never held whole.
 /// </summary>
-public sealed class DeltaEncoder
+public sealed class DeltaEncoder : IDisposable
 {
     private readonly BlockSignature _signature;
     private readonly IDeltaInstructionSink _sink;
@@ -43,8 +43,12 @@ public sealed class DeltaEncoder
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(sink);
-        return await new DeltaEncoder(signature, sink).RunAsync(content, hashContent, cancellationToken);
+        // Disposing returns the scanner's buffer: the sink has copied every literal by then (it encodes them as they come).
+        using var encoder = new DeltaEncoder(signature, sink);
+        return await encoder.RunAsync(content, hashContent, cancellationToken);
     }
+
+    public void Dispose() => _scanner.Dispose();
 
     private async Task<DeltaEncodeResult> RunAsync(Stream content, bool hashContent, CancellationToken cancellationToken)
     {

@@ -1,11 +1,14 @@
+using System.Buffers;
+
 namespace KubeSync.Engine.Delta;
 
 /// <summary>
 /// The synchronous core of <see cref="DeltaEncoder"/>: a sliding window over a buffer of the new content.
 /// Bytes <c>[LiteralStart, Position)</c> are the pending literal, <c>[Position, Position + BlockSize)</c> the
-/// window whose checksum rolls, <c>[0, Filled)</c> what has been read.
+/// window whose checksum rolls, <c>[0, Filled)</c> what has been read. The buffer is rented from the shared pool
+/// (it is larger than the large-object threshold, and a sender encodes one per file) and goes back on dispose.
 /// </summary>
-internal sealed class DeltaScanner
+internal sealed class DeltaScanner : IDisposable
 {
     private readonly BlockLookup _lookup;
     private RollingChecksum _checksum;
@@ -17,7 +20,7 @@ internal sealed class DeltaScanner
         _lookup = new BlockLookup(signature);
 
         // Room for the longest pending literal, a window, and a read of at least 64 KiB or a block.
-        Buffer = new byte[DeltaLimits.MaxLiteralLength + BlockSize + Math.Max(BlockSize, 64 * 1024)];
+        Buffer = ArrayPool<byte>.Shared.Rent(DeltaLimits.MaxLiteralLength + BlockSize + Math.Max(BlockSize, 64 * 1024));
     }
 
     public enum Outcome
@@ -32,7 +35,7 @@ internal sealed class DeltaScanner
         LiteralFull,
     }
 
-    public byte[] Buffer { get; }
+    public byte[] Buffer { get; private set; }
 
     public int BlockSize { get; }
 
@@ -132,4 +135,14 @@ internal sealed class DeltaScanner
     /// <summary>At the end of the content: whether the short last basis block ends it exactly.</summary>
     public bool TailMatchesLastBlock(int lastBlockLength) =>
         Filled - Position >= lastBlockLength && _lookup.MatchesLastBlock(Buffer.AsSpan(Filled - lastBlockLength, lastBlockLength));
+
+    public void Dispose()
+    {
+        var buffer = Buffer;
+        Buffer = [];
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

@@ -193,9 +193,10 @@ public sealed partial class PeerSession
 
             DeltaEncodeResult result;
             FileStat after;
-            await using (var content = new FileStream(handle, FileAccess.Read, 128 * 1024))
+            // Unbuffered: the encoder reads 64 KiB and more at a time into its own buffer.
+            await using (var content = new FileStream(handle, FileAccess.Read, bufferSize: 0))
             {
-                var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c), signature.BlockSize);
+                using var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c), signature.BlockSize);
                 result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: false, ct).ConfigureAwait(false);
                 await chunks.FlushAsync(ct).ConfigureAwait(false);
                 if (NativeFileSystem.TryStat(handle, out after) != 0)

@@ -66,10 +66,10 @@ public sealed class HttpActionRunnerTests : IDisposable
     [Fact]
     public async Task RunAsync_NoAnswerInTime_TimedOut()
     {
+        // The listener never answers. On a loaded machine the request may not even reach it within the 300 ms, so the
+        // test waits for the run, not for the request.
         var run = Run(new HttpActionConfig(_url, "POST"), TimeSpan.FromMilliseconds(300));
-        var context = await _listener.GetContextAsync().WaitAsync(TestTimeout);
         var result = await run.WaitAsync(TestTimeout);
-        context.Response.Abort();
 
         Assert.Equal(ActionRunOutcome.TimedOut, result.Outcome);
     }

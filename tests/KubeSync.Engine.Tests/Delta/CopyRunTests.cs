@@ -31,7 +31,7 @@ public sealed class CopyRunTests
         const int blockSize = 4096;
         var runBlocks = DeltaLimits.RunBlocks(blockSize);
         var chunks = new List<byte[]>();
-        var writer = new DeltaChunkWriter((chunk, _) =>
+        using var writer = new DeltaChunkWriter((chunk, _) =>
         {
             chunks.Add(chunk.ToArray());
             return ValueTask.CompletedTask;
@@ -54,7 +54,7 @@ public sealed class CopyRunTests
     public async Task ChunkWriter_WithoutBlockSize_WaitsForTheChunkLength()
     {
         var chunks = new List<byte[]>();
-        var writer = new DeltaChunkWriter((chunk, _) =>
+        using var writer = new DeltaChunkWriter((chunk, _) =>
         {
             chunks.Add(chunk.ToArray());
             return ValueTask.CompletedTask;

@@ -104,7 +104,7 @@ public sealed class DeltaInstructionCodecTests
     public async Task DeltaChunkWriter_ManyInstructions_CutsChunksWithinLimits()
     {
         var chunks = new List<byte[]>();
-        var writer = new DeltaChunkWriter((chunk, _) =>
+        using var writer = new DeltaChunkWriter((chunk, _) =>
         {
             chunks.Add(chunk.ToArray());
             return ValueTask.CompletedTask;

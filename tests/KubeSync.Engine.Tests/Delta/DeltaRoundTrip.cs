@@ -19,7 +19,7 @@ internal static class DeltaRoundTrip
         var signature = SignatureCodec.Decode(SignatureCodec.Encode(built, strongLength));
 
         var chunks = new List<byte[]>();
-        var writer = new DeltaChunkWriter((chunk, _) =>
+        using var writer = new DeltaChunkWriter((chunk, _) =>
         {
             chunks.Add(chunk.ToArray());
             return ValueTask.CompletedTask;

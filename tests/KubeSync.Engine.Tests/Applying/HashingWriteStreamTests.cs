@@ -1,0 +1,60 @@
+using System.Security.Cryptography;
+
+using KubeSync.Engine.Applying;
+
+namespace KubeSync.Engine.Tests.Applying;
+
+public sealed class HashingWriteStreamTests
+{
+    /// <summary>Writes of every size around the buffer's, sync and async: the inner stream gets the bytes in order, the hash is theirs.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1000)]
+    public async Task Writes_SmallAndLargeMixed_InnerGetsAllBytesInOrder_HashMatches(int bufferLength)
+    {
+        var random = new Random(7);
+        var sizes = new[] { 1, 999, 1000, 1001, 10, 2500, 500, 500, 1, 0, 4096, 3 };
+        using var expected = new MemoryStream();
+        using var inner = new MemoryStream();
+        using (var hashing = new HashingWriteStream(inner, bufferLength: bufferLength))
+        {
+            var i = 0;
+            foreach (var size in sizes)
+            {
+                var data = new byte[size];
+                random.NextBytes(data);
+                expected.Write(data);
+                if (i++ % 2 == 0)
+                {
+                    hashing.Write(data);
+                }
+                else
+                {
+                    await hashing.WriteAsync(data.AsMemory());
+                }
+            }
+
+            await hashing.FlushAsync();
+            Assert.Equal(expected.Length, hashing.Written);
+            Assert.Equal(SHA256.HashData(expected.ToArray()), hashing.GetHash());
+        }
+
+        Assert.Equal(expected.ToArray(), inner.ToArray());
+    }
+
+    [Fact]
+    public void Write_SmallerThanTheBuffer_HeldUntilFlush()
+    {
+        using var inner = new MemoryStream();
+        using var hashing = new HashingWriteStream(inner, bufferLength: 1000);
+        hashing.Write(new byte[300]);
+        hashing.Write(new byte[300]);
+        Assert.Equal(0, inner.Length);
+
+        hashing.Write(new byte[500]); // does not fit beside the 600: those go first
+        Assert.Equal(600, inner.Length);
+
+        hashing.Flush();
+        Assert.Equal(1100, inner.Length);
+    }
+}
