@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 using KubeSync.Testing;
@@ -54,7 +53,7 @@ internal sealed class OperatorProcess : IAsyncDisposable
     public static async Task<OperatorProcess> StartAsync(FakeKubeApiServer server, string directory, string sidecarImage, Action<string> echo)
     {
         var kubeconfig = server.WriteKubeconfig(Path.Combine(directory, "kubeconfig"));
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var address = new Uri($"http://127.0.0.1:{TestPorts.Reserve()}");
         var info = new ProcessStartInfo(KubeSyncProcess.DotnetHost)
         {
             RedirectStandardOutput = true,
@@ -153,12 +152,5 @@ internal sealed class OperatorProcess : IAsyncDisposable
         {
             // The test has finished; its output helper no longer takes lines.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

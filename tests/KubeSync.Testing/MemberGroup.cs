@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 using KubeSync.Engine.Security;
@@ -23,7 +22,6 @@ public sealed partial class MemberGroup : IAsyncDisposable
     private readonly Dictionary<string, GroupMember> _members = new(StringComparer.Ordinal);
     private readonly MemberGroupOptions _options;
     private readonly CertificateAuthority _ca;
-    private readonly HashSet<int> _ports = [];
 
     private MemberGroup(MemberGroupOptions options)
     {
@@ -199,7 +197,7 @@ public sealed partial class MemberGroup : IAsyncDisposable
     private async Task<GroupMember> CreateAsync(string name, MemberOptions? options = null)
     {
         options ??= _options.Members.TryGetValue(name, out var configured) ? configured : new MemberOptions();
-        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? UnusedPort(), UnusedPort());
+        var member = new GroupMember(name, _dir.Combine(name), options, options.Port ?? TestPorts.Reserve(), TestPorts.Reserve());
         await WriteCredentialsAsync(member);
         _members.Add(name, member);
         WriteConfig(member);
@@ -276,28 +274,6 @@ public sealed partial class MemberGroup : IAsyncDisposable
         }
 
         Assert.True(member.IsRunning, $"{member.Name} exited at start\n{member.Log}");
-    }
-
-    /// <summary>A free port not handed to a member of this group before: the kernel may offer a released port again.</summary>
-    private int UnusedPort()
-    {
-        while (true)
-        {
-            var port = FreePort();
-            if (_ports.Add(port))
-            {
-                return port;
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        // Bound and released at once: another process could take it before the member binds it, which is rare
-        // enough on a test machine (the member then fails to start with a clear "cannot listen" line).
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Tail(string text, int max) => text.Length <= max ? text : "..." + text[^max..];

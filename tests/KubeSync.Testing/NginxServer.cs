@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace KubeSync.Testing;
 
@@ -18,7 +16,7 @@ public sealed class NginxServer : IDisposable
 
     private NginxServer(string siteDirectory)
     {
-        Port = FreePort();
+        Port = TestPorts.Reserve();
         var temp = _dir.Combine("temp");
         Directory.CreateDirectory(temp);
         File.WriteAllText(Conf, $$"""
@@ -101,12 +99,5 @@ public sealed class NginxServer : IDisposable
         _process.Dispose();
         _http.Dispose();
         _dir.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Actions;
 using KubeSync.Engine.Paths;
+using KubeSync.Testing;
 
 namespace KubeSync.Engine.Tests.Actions;
 
@@ -18,11 +18,7 @@ public sealed class HttpActionRunnerTests : IDisposable
 
     public HttpActionRunnerTests()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        _url = new Uri($"http://127.0.0.1:{port}/reload/");
+        _url = new Uri($"http://127.0.0.1:{TestPorts.Reserve()}/reload/");
         _listener.Prefixes.Add(_url.ToString());
         _listener.Start();
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Actions;
@@ -20,7 +18,7 @@ public sealed class NginxReloadTests : IDisposable
 
     private readonly TempDirectory _dir = new("kubesync-nginx-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    private readonly int _port = FreePort();
+    private readonly int _port = TestPorts.Reserve();
     private Process? _nginx;
 
     private string Root => _dir.Combine("root");
@@ -132,11 +130,4 @@ public sealed class NginxReloadTests : IDisposable
     }
 
     private string ErrorLog() => File.Exists(_dir.Combine("error.log")) ? File.ReadAllText(_dir.Combine("error.log")) : "no error log";
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
