@@ -57,4 +57,47 @@ public sealed class HashingWriteStreamTests
         hashing.Flush();
         Assert.Equal(1100, inner.Length);
     }
+
+    /// <summary>Past the offload threshold the hashing moves to a worker: the bytes and the hash are the same as inline.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(64 * 1024)]
+    public async Task Writes_PastTheOffloadThreshold_HashedByTheWorker_SameBytesAndHash(int bufferLength)
+    {
+        var random = new Random(11);
+        using var expected = new MemoryStream();
+        using var inner = new MemoryStream();
+        using (var hashing = new HashingWriteStream(inner, bufferLength: bufferLength, offloadAfter: 100_000))
+        {
+            // Sizes around the gather buffer and the worker's blocks, 3.5 blocks and more in all.
+            foreach (var size in new[] { 7, 70_000, 50_000, 1, HashingWriteStream.BlockLength + 3, 999, HashingWriteStream.BlockLength - 1, 2, 3 * HashingWriteStream.BlockLength / 2, 5 })
+            {
+                var data = new byte[size];
+                random.NextBytes(data);
+                expected.Write(data);
+                await hashing.WriteAsync(data.AsMemory());
+            }
+
+            Assert.True(hashing.IsOffloaded);
+            await hashing.FlushAsync();
+            Assert.Equal(SHA256.HashData(expected.ToArray()), hashing.GetHash());
+            Assert.Equal(expected.Length, hashing.Written);
+        }
+
+        Assert.Equal(expected.ToArray(), inner.ToArray());
+    }
+
+    [Fact]
+    public void Dispose_Offloaded_WithoutTakingTheHash_ReturnsWithoutWaitingForever()
+    {
+        using var inner = new MemoryStream();
+        var hashing = new HashingWriteStream(inner, offloadAfter: 10);
+        hashing.Write(new byte[100]);
+        Assert.True(hashing.IsOffloaded);
+
+        // Three whole blocks go to the file and the worker's queue; disposing waits for the worker, then returns.
+        hashing.Write(new byte[3 * HashingWriteStream.BlockLength]);
+        hashing.Dispose();
+        Assert.Equal(100 + (3 * HashingWriteStream.BlockLength), inner.Length);
+    }
 }
