@@ -255,6 +255,9 @@ timed() { # scenario, round, tool, command...: runs it, records seconds and loop
     local scenario=$1 round=$2 tool=$3
     shift 3
     local b0 b1 t0 t1
+    # Untimed: no tool starts while the page cache still holds another tool's unwritten data (csync2 and rsync
+    # leave theirs to the kernel; writing it back would slow whichever tool comes next).
+    sync
     b0=$(lo_bytes)
     t0=$(date +%s.%N)
     "$@" >>"$results/$tool.out" 2>>"$results/stderr.log" || die "$tool failed in $scenario round $round: $* (see $results/stderr.log)"
