@@ -17,7 +17,11 @@ public static class TestPorts
 
     private static readonly Lock Gate = new();
     private static readonly List<FileStream> Claims = [];
-    private static readonly string ClaimDirectory = Path.Combine(Path.GetTempPath(), "kubesync-test-ports");
+    // One directory per user: a claim file another user created could not be opened here.
+    private static readonly string ClaimDirectory = Path.Combine(Path.GetTempPath(), $"kubesync-test-ports-{Environment.UserName}");
+
+    /// <summary>Where the claim files are (for tests of this helper).</summary>
+    public static string ClaimPath(int port) => Path.Combine(ClaimDirectory, port.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>A port nobody listens on, which no other test of any process on this machine is handed while this one runs.</summary>
     public static int Reserve()
@@ -33,7 +37,7 @@ public static class TestPorts
                 try
                 {
                     // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix: a second open, here or elsewhere, fails.
-                    claim = new FileStream(Path.Combine(ClaimDirectory, port.ToString(CultureInfo.InvariantCulture)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    claim = new FileStream(ClaimPath(port), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 }
                 catch (IOException)
                 {

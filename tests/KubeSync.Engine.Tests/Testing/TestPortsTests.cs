@@ -22,7 +22,6 @@ public sealed class TestPortsTests
         listener.Start();
 
         // Another process (or this one) cannot claim the port while the claim is held.
-        var claim = Path.Combine(Path.GetTempPath(), "kubesync-test-ports", second.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Throws<IOException>(() => new FileStream(claim, FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose());
+        Assert.Throws<IOException>(() => new FileStream(TestPorts.ClaimPath(second), FileMode.Open, FileAccess.ReadWrite, FileShare.None).Dispose());
     }
 }
