@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 using KubeSync.Engine.FileSystem;
@@ -85,14 +84,7 @@ internal sealed class HashingWriteStream : Stream
         {
             QueueBlock();
             queue.CompleteAdding();
-            try
-            {
-                _hasher!.GetAwaiter().GetResult();
-            }
-            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-            {
-                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
-            }
+            _hasher!.GetAwaiter().GetResult(); // rethrows what the worker threw, as it is
         }
 
         return _hash.GetCurrentHash();

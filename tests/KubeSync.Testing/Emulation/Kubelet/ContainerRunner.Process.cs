@@ -58,6 +58,12 @@ internal sealed partial class ContainerRunner
             _pod.Journal.Write($"kubelet: {_pod.Name}/{Name} could not start: {e.Message}");
             return new Ran(128, TimeSpan.Zero);
         }
+        catch
+        {
+            // Stopped while starting: the namespace's PID 1 goes, and with it whatever had started in it.
+            ownProcesses?.Dispose();
+            throw;
+        }
 
         var startedAt = DateTimeOffset.UtcNow;
         using (ownProcesses)
