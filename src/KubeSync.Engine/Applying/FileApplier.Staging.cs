@@ -125,7 +125,7 @@ public sealed partial class FileApplier
     }
 
     private static byte[] TempName() =>
-        Encoding.ASCII.GetBytes($"{TempPrefix}{(ulong)Interlocked.Increment(ref s_tempCounter):x16}.tmp");
+        Encoding.ASCII.GetBytes($"{TempPrefix}{(ulong)Interlocked.Increment(ref s_tempCounter):x16}{SyncRules.TempFileSuffix}");
 
     /// <summary>Opens the parent (from the batch's cache when given) and creates the temp file: the staged file, or null and the failure.</summary>
     private StagedFile? BeginStage(SyncPath path, FileMetadata meta, ApplyBatch? batch, out StageResult failure)

@@ -416,7 +416,7 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     {
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(group.Group.Root, $"{Paths.SyncRules.TempFilePrefix}*.tmp", options))
+        foreach (var file in Directory.EnumerateFiles(group.Group.Root, $"{Paths.SyncRules.TempFilePrefix}*{Paths.SyncRules.TempFileSuffix}", options))
         {
             try
             {

@@ -49,6 +49,9 @@ public sealed partial class SyncRules
     /// <summary>Prefix of the applier's temp files, which no rule can include.</summary>
     public const string TempFilePrefix = ".kubesync-";
 
+    /// <summary>Suffix of the applier's temp files.</summary>
+    public const string TempFileSuffix = ".tmp";
+
     /// <summary>The rules in evaluation order.</summary>
     public IReadOnlyList<SyncRule> Rules { get; }
 
@@ -109,8 +112,12 @@ public sealed partial class SyncRules
     private static bool IsApplierTempFile(string value)
     {
         var name = value.AsSpan(value.LastIndexOf('/') + 1);
-        return name.StartsWith(TempFilePrefix, StringComparison.Ordinal) && name.EndsWith(".tmp", StringComparison.Ordinal);
+        return name.StartsWith(TempFilePrefix, StringComparison.Ordinal) && name.EndsWith(TempFileSuffix, StringComparison.Ordinal);
     }
+
+    /// <summary>Whether a base name, as the kernel gives it (UTF-8), is one of the applier's temp files: checked before decoding it.</summary>
+    public static bool IsApplierTempName(ReadOnlySpan<byte> name) =>
+        name.StartsWith(".kubesync-"u8) && name.EndsWith(".tmp"u8);
 
     /// <summary>
     /// Applies the basename rules to every segment. An ancestor whose name is excluded closes its subtree:

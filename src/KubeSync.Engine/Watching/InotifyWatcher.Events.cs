@@ -184,8 +184,6 @@ public sealed partial class InotifyWatcher
         }
     }
 
-    private static ReadOnlySpan<byte> TempPrefix => ".kubesync-"u8;
-
     /// <summary>Maps one event to what must be scanned.</summary>
     private void Handle(int wd, uint mask, ReadOnlySpan<byte> name)
     {
@@ -233,7 +231,7 @@ public sealed partial class InotifyWatcher
 
         // The applier's temp files are never synced (SyncRules): most events of a received file are theirs, and
         // they stop here, before the name is decoded and the rules are asked.
-        if (name.StartsWith(TempPrefix) && name.EndsWith(".tmp"u8))
+        if (SyncRules.IsApplierTempName(name))
         {
             return;
         }

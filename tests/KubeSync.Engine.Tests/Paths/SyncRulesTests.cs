@@ -253,4 +253,17 @@ public sealed class SyncRulesTests
         Assert.Equal(Out, rules.Evaluate(SyncPath.Parse("var/kubesync/db")));
         Assert.True(rules.IsIncluded(SyncPath.Parse("var/other")));
     }
+
+    /// <summary>The watcher's byte test and the rules' string test name the same temp files.</summary>
+    [Theory]
+    [InlineData(".kubesync-00ff00ff00ff00ff.tmp", true)]
+    [InlineData(".kubesync-.tmp", true)]
+    [InlineData(".kubesync-00ff.tmp.txt", false)]
+    [InlineData("kubesync-00ff.tmp", false)]
+    [InlineData("a.tmp", false)]
+    public void IsApplierTempName_Bytes_AgreesWithTheRules(string name, bool temp)
+    {
+        Assert.Equal(temp, SyncRules.IsApplierTempName(System.Text.Encoding.UTF8.GetBytes(name)));
+        Assert.Equal(temp, SyncRules.FromConfig(["/"], [], null, null).Evaluate(SyncPath.Parse(name)) == Out);
+    }
 }
