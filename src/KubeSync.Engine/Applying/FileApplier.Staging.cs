@@ -32,7 +32,7 @@ public sealed partial class FileApplier
         {
             byte[] hash;
             using (var file = new FileStream(new SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0))
-            using (var hashing = new HashingWriteStream(file, handle, bufferLength: 128 * 1024))
+            using (var hashing = new HashingWriteStream(file, handle))
             {
                 await writeContent(hashing, cancellationToken).ConfigureAwait(false);
                 await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -15,15 +15,15 @@ namespace KubeSync.Engine.Applying;
 /// <item>Given the file being written, it starts the kernel's writeback every <see cref="WritebackInterval"/> bytes, so
 /// a large file is mostly on disk by the time the fsync before its rename runs (the kernel alone would wait until a
 /// tenth of memory is dirty).</item>
-/// <item>Given a buffer length, it gathers small writes in a buffer rented from the shared pool (a receiver stages one
-/// stream per file, and a buffer of its own would be a large-object allocation each time).</item>
-/// <item>Past <c>offloadAfter</c> bytes (a large file) the hashing moves to a worker: writes are gathered in pooled
-/// blocks of <see cref="BlockLength"/>, each block is written, then handed to the worker, which hashes the blocks in
-/// order while the next ones are written. SHA-256 runs at about the speed of a page-cache write, so this takes it off
-/// the receiver's path on a second core. At most <see cref="QueuedBlocks"/> wait: a slower hasher holds the writer
-/// back.</item>
+/// <item>Writes shorter than a block are gathered in a block rented from the shared pool (a receiver stages one
+/// stream per file, and a buffer of its own would be a large-object allocation each time); a block is hashed as it
+/// is written.</item>
+/// <item>Past <c>offloadAfter</c> bytes (a large file) the hashing moves to a worker: each written block is handed to
+/// it, and it hashes the blocks in order while the next ones are filled and written. SHA-256 runs at about the speed
+/// of a page-cache write, so this takes it off the receiver's path on a second core. At most
+/// <see cref="QueuedBlocks"/> wait: a slower hasher holds the writer back.</item>
 /// </list>
-/// Callers flush before they take the hash; disposing does not write what is still buffered.
+/// Callers flush before they take the hash; disposing does not write what is still gathered.
 /// </summary>
 internal sealed class HashingWriteStream : Stream
 {
@@ -32,30 +32,31 @@ internal sealed class HashingWriteStream : Stream
     /// <summary>Bytes written before the hashing moves to a worker (a file this large is worth a second core).</summary>
     internal const long DefaultOffloadAfter = 8 * 1024 * 1024;
 
+    /// <summary>The block length when none is given.</summary>
     internal const int BlockLength = 1024 * 1024;
 
     private const int QueuedBlocks = 8;
 
     private readonly Stream _inner;
     private readonly SafeFileHandle? _file;
+    private readonly int _blockLength;
     private readonly long _offloadAfter;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _nextWriteback = WritebackInterval;
-    private byte[]? _buffer;
-    private int _buffered;
 
-    // Offloaded hashing: the block being filled, the queue of written blocks, the worker that hashes them.
+    // The block being filled; once offloaded, the queue of written blocks and the worker that hashes them.
     private byte[]? _block;
-    private int _blockFilled;
+    private int _filled;
     private BlockingCollection<(byte[] Block, int Length)>? _queue;
     private Task? _hasher;
 
-    public HashingWriteStream(Stream inner, SafeFileHandle? file = null, int bufferLength = 0, long offloadAfter = DefaultOffloadAfter)
+    /// <param name="blockLength">Writes shorter than this are gathered (0: <see cref="BlockLength"/>).</param>
+    public HashingWriteStream(Stream inner, SafeFileHandle? file = null, int blockLength = 0, long offloadAfter = DefaultOffloadAfter)
     {
         _inner = inner;
         _file = file;
+        _blockLength = blockLength > 0 ? blockLength : BlockLength;
         _offloadAfter = offloadAfter;
-        _buffer = bufferLength > 0 ? ArrayPool<byte>.Shared.Rent(bufferLength) : null;
     }
 
     public long Written { get; private set; }
@@ -77,12 +78,12 @@ internal sealed class HashingWriteStream : Stream
         set => throw new NotSupportedException();
     }
 
-    /// <summary>The SHA-256 of everything written; with offloaded hashing, what is pending is written and hashed first.</summary>
+    /// <summary>The SHA-256 of everything written; what is still gathered is written and hashed first.</summary>
     public byte[] GetHash()
     {
+        WriteBlock();
         if (_queue is { } queue)
         {
-            QueueBlock();
             queue.CompleteAdding();
             _hasher!.GetAwaiter().GetResult(); // rethrows what the worker threw, as it is
         }
@@ -92,34 +93,38 @@ internal sealed class HashingWriteStream : Stream
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+    public override void Write(ReadOnlySpan<byte> data)
     {
-        if (_queue is not null)
+        Written += data.Length;
+        if (_filled + data.Length > _blockLength)
         {
-            WriteOffloaded(buffer);
-            return;
+            WriteBlock();
         }
 
-        _hash.AppendData(buffer);
-        Written += buffer.Length;
-        if (_buffer is { } gather && buffer.Length < gather.Length)
+        if (_queue is null && data.Length >= _blockLength)
         {
-            if (_buffered + buffer.Length > gather.Length)
-            {
-                WriteBuffered();
-            }
-
-            buffer.CopyTo(gather.AsSpan(_buffered));
-            _buffered += buffer.Length;
+            // A whole block or more, hashed here: straight through, without a copy.
+            _hash.AppendData(data);
+            _inner.Write(data);
+            StartWriteback();
         }
         else
         {
-            WriteBuffered();
-            _inner.Write(buffer);
-            StartWriteback();
+            while (data.Length > 0)
+            {
+                _block ??= ArrayPool<byte>.Shared.Rent(_blockLength);
+                var take = Math.Min(data.Length, _blockLength - _filled);
+                data[..take].CopyTo(_block.AsSpan(_filled));
+                _filled += take;
+                data = data[take..];
+                if (_filled == _blockLength)
+                {
+                    WriteBlock();
+                }
+            }
         }
 
-        if (Written >= _offloadAfter)
+        if (_queue is null && Written >= _offloadAfter)
         {
             StartOffloading();
         }
@@ -142,8 +147,7 @@ internal sealed class HashingWriteStream : Stream
 
     public override void Flush()
     {
-        WriteBuffered();
-        QueueBlock();
+        WriteBlock();
         _inner.Flush();
     }
 
@@ -182,28 +186,18 @@ internal sealed class HashingWriteStream : Stream
             }
 
             _hash.Dispose();
-            Return(ref _buffer);
-            Return(ref _block);
-            _buffered = 0;
+            if (_block is { } block)
+            {
+                _block = null;
+                ArrayPool<byte>.Shared.Return(block);
+            }
         }
 
         base.Dispose(disposing);
     }
 
-    private void WriteBuffered()
-    {
-        if (_buffered > 0)
-        {
-            _inner.Write(_buffer.AsSpan(0, _buffered));
-            _buffered = 0;
-            StartWriteback();
-        }
-    }
-
     private void StartOffloading()
     {
-        WriteBuffered();
-        Return(ref _buffer);
         var queue = new BlockingCollection<(byte[] Block, int Length)>(QueuedBlocks);
         var hash = _hash;
         _hasher = Task.Factory.StartNew(
@@ -227,47 +221,27 @@ internal sealed class HashingWriteStream : Stream
         _queue = queue;
     }
 
-    private void WriteOffloaded(ReadOnlySpan<byte> data)
+    /// <summary>Writes the gathered block and hashes it: here, or on the worker (which then owns the block and returns it to the pool).</summary>
+    private void WriteBlock()
     {
-        Written += data.Length;
-        while (data.Length > 0)
-        {
-            _block ??= ArrayPool<byte>.Shared.Rent(BlockLength);
-            var take = Math.Min(data.Length, BlockLength - _blockFilled);
-            data[..take].CopyTo(_block.AsSpan(_blockFilled));
-            _blockFilled += take;
-            data = data[take..];
-            if (_blockFilled == BlockLength)
-            {
-                QueueBlock();
-            }
-        }
-    }
-
-    /// <summary>Writes the block being filled and hands it to the hashing worker (which returns it to the pool).</summary>
-    private void QueueBlock()
-    {
-        if (_queue is null || _block is null || _blockFilled == 0)
+        if (_block is not { } block || _filled == 0)
         {
             return;
         }
 
-        var block = _block;
-        var length = _blockFilled;
-        _block = null;
-        _blockFilled = 0;
-        try
-        {
-            _inner.Write(block, 0, length);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(block);
-            throw;
-        }
-
+        var length = _filled;
+        _filled = 0;
+        _inner.Write(block, 0, length);
         StartWriteback();
-        _queue.Add((block, length));
+        if (_queue is null)
+        {
+            _hash.AppendData(block, 0, length);
+        }
+        else
+        {
+            _block = null;
+            _queue.Add((block, length));
+        }
     }
 
     private void StartWriteback()
@@ -280,14 +254,5 @@ internal sealed class HashingWriteStream : Stream
         // Without a wait flag this only queues the dirty pages for writing; it returns at once.
         _ = LibC.SyncFileRange((int)_file.DangerousGetHandle(), 0, 0, LibC.SyncFileRangeWrite);
         _nextWriteback = Written + WritebackInterval;
-    }
-
-    private static void Return(ref byte[]? array)
-    {
-        if (array is { } rented)
-        {
-            array = null;
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 }

@@ -33,7 +33,7 @@ public sealed class BlockSignature
             throw new ArgumentException(error, nameof(blockSize));
         }
 
-        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength))
+        if (!DeltaLimits.IsStrongHashLength(strongLength))
         {
             throw new ArgumentOutOfRangeException(nameof(strongLength), strongLength, "strong hashes are 16 or 8 bytes");
         }

@@ -146,17 +146,8 @@ public sealed class DeltaApplier : IDeltaInstructionSink, IDisposable
                     throw new IOException($"the basis ended at {offset + done + read} bytes, before the {_signature.Length} its signature covers: it changed during the transfer");
                 }
 
-                if (_basisHandle is not null)
-                {
-                    // A file basis: the copy stays on this thread (a read and a write of the page cache per MiB)
-                    // instead of hopping to the thread pool twice per piece, which is what async file calls do here.
-                    cancellationToken.ThrowIfCancellationRequested();
-                    _output.Write(buffer, 0, want);
-                }
-                else
-                {
-                    await _output.WriteAsync(buffer.AsMemory(0, want), cancellationToken);
-                }
+                // The receiver's output (HashingWriteStream) writes synchronously, so this await does not hop either.
+                await _output.WriteAsync(buffer.AsMemory(0, want), cancellationToken);
 
                 _hash?.AppendData(buffer, 0, want);
                 done += want;

@@ -31,6 +31,9 @@ public static class DeltaLimits
     /// </summary>
     public const int ShortStrongHashLength = 8;
 
+    /// <summary>Whether <paramref name="length"/> is a strong hash length a signature may carry (16 or 8).</summary>
+    public static bool IsStrongHashLength(int length) => length is StrongHashLength or ShortStrongHashLength;
+
     /// <summary>Length of the whole-content hash (SHA-256).</summary>
     public const int ContentHashLength = 32;
 

@@ -44,7 +44,7 @@ public static class SignatureCodec
     public static byte[] Encode(BlockSignature signature, int strongLength)
     {
         ArgumentNullException.ThrowIfNull(signature);
-        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength) || strongLength > signature.StrongLength)
+        if (!DeltaLimits.IsStrongHashLength(strongLength) || strongLength > signature.StrongLength)
         {
             throw new ArgumentOutOfRangeException(nameof(strongLength), strongLength, $"a signature with {signature.StrongLength}-byte strong hashes cannot be sent with {strongLength}");
         }
@@ -81,7 +81,7 @@ public static class SignatureCodec
         }
 
         var strongLength = reader.ReadByte("strong hash length");
-        if (strongLength is not (DeltaLimits.StrongHashLength or DeltaLimits.ShortStrongHashLength))
+        if (!DeltaLimits.IsStrongHashLength(strongLength))
         {
             throw new InvalidDataException($"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength} or {DeltaLimits.ShortStrongHashLength})");
         }

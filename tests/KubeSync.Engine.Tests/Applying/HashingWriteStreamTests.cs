@@ -10,13 +10,13 @@ public sealed class HashingWriteStreamTests
     [Theory]
     [InlineData(0)]
     [InlineData(1000)]
-    public async Task Writes_SmallAndLargeMixed_InnerGetsAllBytesInOrder_HashMatches(int bufferLength)
+    public async Task Writes_SmallAndLargeMixed_InnerGetsAllBytesInOrder_HashMatches(int blockLength)
     {
         var random = new Random(7);
         var sizes = new[] { 1, 999, 1000, 1001, 10, 2500, 500, 500, 1, 0, 4096, 3 };
         using var expected = new MemoryStream();
         using var inner = new MemoryStream();
-        using (var hashing = new HashingWriteStream(inner, bufferLength: bufferLength))
+        using (var hashing = new HashingWriteStream(inner, blockLength: blockLength))
         {
             var i = 0;
             foreach (var size in sizes)
@@ -46,7 +46,7 @@ public sealed class HashingWriteStreamTests
     public void Write_SmallerThanTheBuffer_HeldUntilFlush()
     {
         using var inner = new MemoryStream();
-        using var hashing = new HashingWriteStream(inner, bufferLength: 1000);
+        using var hashing = new HashingWriteStream(inner, blockLength: 1000);
         hashing.Write(new byte[300]);
         hashing.Write(new byte[300]);
         Assert.Equal(0, inner.Length);
@@ -62,12 +62,12 @@ public sealed class HashingWriteStreamTests
     [Theory]
     [InlineData(0)]
     [InlineData(64 * 1024)]
-    public async Task Writes_PastTheOffloadThreshold_HashedByTheWorker_SameBytesAndHash(int bufferLength)
+    public async Task Writes_PastTheOffloadThreshold_HashedByTheWorker_SameBytesAndHash(int blockLength)
     {
         var random = new Random(11);
         using var expected = new MemoryStream();
         using var inner = new MemoryStream();
-        using (var hashing = new HashingWriteStream(inner, bufferLength: bufferLength, offloadAfter: 100_000))
+        using (var hashing = new HashingWriteStream(inner, blockLength: blockLength, offloadAfter: 100_000))
         {
             // Sizes around the gather buffer and the worker's blocks, 3.5 blocks and more in all.
             foreach (var size in new[] { 7, 70_000, 50_000, 1, HashingWriteStream.BlockLength + 3, 999, HashingWriteStream.BlockLength - 1, 2, 3 * HashingWriteStream.BlockLength / 2, 5 })
