@@ -33,14 +33,13 @@ internal sealed class ProcessNamespace : IDisposable
     /// <summary>A new namespace, once its PID 1 runs.</summary>
     public static async Task<ProcessNamespace> StartAsync(CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardError = true };
         // PID 1 reaps the orphans of the namespace, as the pause container does: bash waits for its sleep with
         // waitpid(-1), which also collects any adopted child that has died.
-        foreach (var arg in new[] { "--pid", "--fork", "--kill-child", "--", "bash", "-c", "while :; do sleep 3600; done" })
+        var info = new ProcessStartInfo("unshare", ["--pid", "--fork", "--kill-child", "--", "bash", "-c", "while :; do sleep 3600; done"])
         {
-            info.ArgumentList.Add(arg);
-        }
-
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        };
         var unshare = Process.Start(info) ?? throw new InvalidOperationException("could not start unshare for a PID namespace");
         try
         {
