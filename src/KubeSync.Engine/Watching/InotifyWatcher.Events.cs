@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -20,6 +21,7 @@ public sealed partial class InotifyWatcher
         try
         {
             var buffer = new byte[64 * 1024];
+            var lastRead = 0L;
             while (!_stopping)
             {
                 Touched();
@@ -49,9 +51,23 @@ public sealed partial class InotifyWatcher
                 }
 
                 var timeout = _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
-                if (Wait(timeout, out var readable) && readable)
+                if (Wait(timeout, watchInotify: true, out var readable) && readable && ReadEvents(buffer))
                 {
-                    ReadEvents(buffer);
+                    Interlocked.Increment(ref _eventReads);
+
+                    // Events are handled as they come; once they come in quick succession (a peer filling the tree,
+                    // an unpacked archive), the loop pauses after each read, so a burst costs a wake-up per pause
+                    // instead of one per event, for this thread and for every writer that would wake it. A lone
+                    // change is read at once, and no pause outlasts a batch that is due.
+                    var now = Stopwatch.GetTimestamp();
+                    var inBurst = Stopwatch.GetElapsedTime(lastRead, now) <= BurstPause * 2;
+                    lastRead = now;
+                    timeout = _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
+                    var pause = timeout == Timeout.InfiniteTimeSpan || BurstPause < timeout ? BurstPause : timeout;
+                    if (inBurst && pause > TimeSpan.Zero)
+                    {
+                        Wait(pause, watchInotify: false, out _);
+                    }
                 }
             }
         }
@@ -63,6 +79,7 @@ public sealed partial class InotifyWatcher
         {
             _flushes.Writer.TryComplete();
             _completion.TrySetResult();
+            _readingEnded.TrySetResult();
         }
     }
 
@@ -85,28 +102,31 @@ public sealed partial class InotifyWatcher
         _flushes.Writer.TryWrite(requests);
     }
 
-    /// <summary>Polls inotify and the wake-up descriptor; true unless interrupted, <paramref name="readable"/> when events wait.</summary>
-    private unsafe bool Wait(TimeSpan timeout, out bool readable)
+    /// <summary>
+    /// Polls the wake-up descriptor, and inotify when <paramref name="watchInotify"/>; true unless interrupted,
+    /// <paramref name="readable"/> when events wait.
+    /// </summary>
+    private unsafe bool Wait(TimeSpan timeout, bool watchInotify, out bool readable)
     {
         readable = false;
         var fds = stackalloc PollFd[2];
-        fds[0] = new PollFd { Fd = _fd, Events = PollIn };
-        fds[1] = new PollFd { Fd = _wakeFd, Events = PollIn };
+        fds[0] = new PollFd { Fd = _wakeFd, Events = PollIn };
+        fds[1] = new PollFd { Fd = _fd, Events = PollIn };
         var ms = timeout == Timeout.InfiniteTimeSpan ? -1 : (int)Math.Ceiling(Math.Min(timeout.TotalMilliseconds, int.MaxValue));
-        var rc = Poll(fds, 2, ms);
+        var rc = Poll(fds, watchInotify ? 2u : 1u, ms);
         if (rc < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             return errno == EINTR ? false : throw new IOException($"poll on inotify failed: {NativeFileSystem.Describe(errno)}");
         }
 
-        if ((fds[1].Revents & PollIn) != 0)
+        if ((fds[0].Revents & PollIn) != 0)
         {
             long value;
             _ = InotifyNative.Read(_wakeFd, (byte*)&value, sizeof(long));
         }
 
-        readable = (fds[0].Revents & PollIn) != 0;
+        readable = watchInotify && (fds[1].Revents & PollIn) != 0;
         return true;
     }
 
@@ -140,8 +160,10 @@ public sealed partial class InotifyWatcher
         }
     }
 
-    private unsafe void ReadEvents(byte[] buffer)
+    /// <summary>Reads and handles every event queued; true when there was any.</summary>
+    private unsafe bool ReadEvents(byte[] buffer)
     {
+        var any = false;
         while (_fd >= 0)
         {
             nint n;
@@ -155,7 +177,7 @@ public sealed partial class InotifyWatcher
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno == EAGAIN)
                 {
-                    return;
+                    return any;
                 }
 
                 if (errno != EINTR)
@@ -166,8 +188,11 @@ public sealed partial class InotifyWatcher
                 continue;
             }
 
+            any |= n > 0;
             Parse(buffer.AsSpan(0, (int)n));
         }
+
+        return any;
     }
 
     private void Parse(ReadOnlySpan<byte> data)

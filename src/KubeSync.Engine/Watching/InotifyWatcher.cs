@@ -33,6 +33,7 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     private readonly ConcurrentQueue<uint> _injected = new();
     private readonly Channel<IReadOnlyList<ScanRequest>> _flushes = Channel.CreateUnbounded<IReadOnlyList<ScanRequest>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _readingEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private Task _scanLoop = Task.CompletedTask;
     private volatile WatchState _state;
@@ -45,6 +46,7 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     private long _watchLimitHits;
     private long _watchFailures;
     private long _flushCount;
+    private long _eventReads;
     private long _scanFailures;
     private long _lastActivityTicks;
 
@@ -87,6 +89,12 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     /// <summary>Watches that failed for another reason (each one costs a full rescan).</summary>
     public long WatchFailures => Interlocked.Read(ref _watchFailures);
 
+    /// <summary>Completes when the reading loop's thread has left the loop (a stop gives up waiting for it after 10 s).</summary>
+    internal Task ReadingEnded => _readingEnded.Task;
+
+    /// <summary>Times the reading loop woke and found events (a burst is read in groups, see <see cref="BurstPause"/>).</summary>
+    internal long EventReads => Interlocked.Read(ref _eventReads);
+
     /// <summary>Batches of changes handed to the scanner and scanned.</summary>
     public long Flushes => Interlocked.Read(ref _flushCount);
 
@@ -101,6 +109,12 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
 
     /// <summary>How often an idle reading loop wakes to show it is alive.</summary>
     public TimeSpan IdleWake { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// After reading events, how long the loop waits before it reads again (a stop or an update still wakes it): the
+    /// first event of a quiet tree is handled at once, and a burst is read in groups.
+    /// </summary>
+    public TimeSpan BurstPause { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Completes when the watcher stops or falls back; faults when its loop failed unexpectedly.</summary>
     public Task Completion => _completion.Task;

@@ -157,6 +157,47 @@ public sealed partial class InotifyWatcherTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Burst_ReadAfterAPause_EveryFileFoundInFewReads()
+    {
+        // Half a second between reads (the pause never outlasts a due flush, so the debounce is longer). The writer
+        // spaces its 40 files by 5 ms, so a reader that woke for every event would wake about 40 times.
+        var watcher = _f.Start(debounce: TimeSpan.FromSeconds(1), burstPause: TimeSpan.FromMilliseconds(500));
+        var files = Enumerable.Range(0, 40).Select(i => $"paced{i}.conf").ToList();
+        foreach (var file in files)
+        {
+            File.WriteAllText(_f.Full(file), file);
+            await Task.Delay(5); // the workload's pace, not a wait for anything
+        }
+
+        await _f.AllLiveAsync(files, "every file of the burst");
+        Assert.InRange(watcher.EventReads, 1, 10);
+    }
+
+    [Fact]
+    public async Task Stop_DuringABurstPause_DoesNotWaitItOut()
+    {
+        // While a scan runs the loop waits up to IdleWake, so with both at an hour a pause after a burst read lasts an hour.
+        var watcher = _f.Start(burstPause: TimeSpan.FromHours(1), idleWake: TimeSpan.FromHours(1));
+        await _f.Gate.WaitAsync(Deadline); // holds the scan the first change starts
+        try
+        {
+            _f.Write("first.conf", "read at once");
+            await Eventually.TrueAsync(() => _f.Requests.Count == 1, "the first change handed to the scanner", Deadline);
+
+            var reads = watcher.EventReads;
+            _f.Write("second.conf", "read in a burst, then the loop pauses");
+            await Eventually.TrueAsync(() => watcher.EventReads > reads, "the second change read", Deadline);
+
+            await watcher.DisposeAsync().AsTask().WaitAsync(Deadline);
+            Assert.True(watcher.ReadingEnded.IsCompleted, "the stop woke the pausing loop, which ended");
+        }
+        finally
+        {
+            _f.Gate.Release();
+        }
+    }
+
+    [Fact]
     public async Task Overflow_Injected_RescansEverythingAndWatchesAgain()
     {
         _f.Write("sub/a.conf", "a");

@@ -37,7 +37,7 @@ internal sealed class WatchFixture : IAsyncDisposable
     public IReadOnlyList<ScanRequest> Requests => [.. _requests];
 
     /// <summary>Scans the tree once (as the daemon does at start), then starts a watcher.</summary>
-    public InotifyWatcher Start(TimeSpan? debounce = null, Func<SyncPath?, int>? addWatchFault = null, Func<int>? initFault = null, AppliedWrites? ownWrites = null)
+    public InotifyWatcher Start(TimeSpan? debounce = null, Func<SyncPath?, int>? addWatchFault = null, Func<int>? initFault = null, AppliedWrites? ownWrites = null, TimeSpan? burstPause = null, TimeSpan? idleWake = null)
     {
         _scan.Scan();
         var group = _scan.Group;
@@ -46,6 +46,8 @@ internal sealed class WatchFixture : IAsyncDisposable
         {
             AddWatchFault = addWatchFault,
             InitFault = initFault,
+            BurstPause = burstPause ?? TimeSpan.FromMilliseconds(1),
+            IdleWake = idleWake ?? TimeSpan.FromSeconds(1),
         };
         _watcher.Start();
         return _watcher;
