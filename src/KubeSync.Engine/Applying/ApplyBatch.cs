@@ -63,10 +63,11 @@ public sealed class ApplyBatch : IDisposable
     public bool Holds(SyncPath path) => _paths.Contains(path.Value);
 
     /// <summary>
-    /// Queues <paramref name="file"/>. At publish, <paramref name="stillSafe"/> is asked right before the rename (false:
-    /// the target changed on disk, the result is <see cref="ApplyOutcome.Stale"/>), and <paramref name="published"/> gets the outcome.
+    /// Queues <paramref name="file"/>. At publish, <paramref name="stillSafe"/> is asked with what is at the target (null:
+    /// nothing) right before the rename (false: the target changed on disk, the result is <see cref="ApplyOutcome.Stale"/>),
+    /// and <paramref name="published"/> gets the outcome.
     /// </summary>
-    public void Add(StagedFile file, Func<bool> stillSafe, Action<ApplyResult> published)
+    public void Add(StagedFile file, Func<FileStat?, bool> stillSafe, Action<ApplyResult> published)
     {
         if (!_paths.Add(file.Path.Value))
         {
@@ -100,9 +101,9 @@ public sealed class ApplyBatch : IDisposable
         _files.Add(new Pending(file, stillSafe, published, sync));
     }
 
-    internal ConfinedDirectory? CachedParent(SyncPath entry) => _open.GetValueOrDefault(ParentKey(entry));
+    internal ConfinedDirectory? CachedParent(SyncPath entry) => _open.GetValueOrDefault(entry.ParentValue);
 
-    internal void CacheParent(SyncPath entry, ConfinedDirectory directory) => _open[ParentKey(entry)] = directory;
+    internal void CacheParent(SyncPath entry, ConfinedDirectory directory) => _open[entry.ParentValue] = directory;
 
     /// <summary>A directory was removed: it and everything below leave the cache (closed at the publish; a staged file may still use one).</summary>
     internal void ForgetTree(SyncPath directory)
@@ -115,7 +116,7 @@ public sealed class ApplyBatch : IDisposable
     }
 
     /// <summary>Notes that the directory holding <paramref name="entry"/> changed and must be synced before the commit.</summary>
-    internal void SyncParentLater(SyncPath entry) => _directories.TryAdd(ParentKey(entry), entry);
+    internal void SyncParentLater(SyncPath entry) => _directories.TryAdd(entry.ParentValue, entry);
 
     /// <summary>Publishes every staged file and syncs the touched directories; the callbacks run last, in staging order.</summary>
     public void Publish()
@@ -151,12 +152,10 @@ public sealed class ApplyBatch : IDisposable
                     continue;
                 }
 
-                results[i] = stillSafe()
-                    ? _applier.Publish(file)
-                    : ApplyResult.Stale($"{file.Path} changed here since it was last scanned");
+                results[i] = _applier.Publish(file, stillSafe);
                 if (results[i].Outcome == ApplyOutcome.Applied)
                 {
-                    var key = ParentKey(file.Path);
+                    var key = file.Path.ParentValue;
                     _directories.TryAdd(key, file.Path);
                     open.TryAdd(key, file.Directory);
                 }
@@ -300,11 +299,5 @@ public sealed class ApplyBatch : IDisposable
         _directories.Clear();
     }
 
-    private static string ParentKey(SyncPath path)
-    {
-        var slash = path.Value.LastIndexOf('/');
-        return slash < 0 ? string.Empty : path.Value[..slash];
-    }
-
-    private readonly record struct Pending(StagedFile File, Func<bool> StillSafe, Action<ApplyResult> Published, SyncJob? Sync);
+    private readonly record struct Pending(StagedFile File, Func<FileStat?, bool> StillSafe, Action<ApplyResult> Published, SyncJob? Sync);
 }

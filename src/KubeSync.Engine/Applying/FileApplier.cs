@@ -60,16 +60,18 @@ public sealed partial class FileApplier
                 return ApplyResult.Failed($"cannot make {path} durable: {NativeFileSystem.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
             }
 
-            var result = Publish(file);
+            var result = Publish(file, static _ => true);
             file.Directory.Sync();
             return result;
         }
     }
 
     /// <summary>Sets the staged file's metadata, keeps a backup of the old file and renames the new one over it; the directory is not synced.</summary>
-    internal ApplyResult Publish(StagedFile file)
+    /// <param name="stillSafe">Asked with what is at the target now (null: nothing) right before the rename; false leaves the
+    /// target alone and the result is <see cref="ApplyOutcome.Stale"/>.</param>
+    internal ApplyResult Publish(StagedFile file, Func<FileStat?, bool> stillSafe)
     {
-        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false);
+        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe);
         file.Published = result.Outcome == ApplyOutcome.Applied;
         return result;
     }
@@ -186,15 +188,43 @@ public sealed partial class FileApplier
     /// Opens the regular file at <paramref name="path"/> for reading without following a symlink anywhere on the way,
     /// or returns null (with the reason) when it is missing, not a regular file, or behind a symlink.
     /// </summary>
-    public SafeFileHandle? OpenRead(SyncPath path, out FileStat stat, out string? reason)
+    /// <remarks>
+    /// With <paramref name="parents"/>, the parent directory is kept open there for the next file of the same directory,
+    /// instead of being reached from the root again (a pusher reads thousands of siblings in path order).
+    /// </remarks>
+    public SafeFileHandle? OpenRead(SyncPath path, out FileStat stat, out string? reason, ReadParents? parents = null)
     {
         stat = default;
-        using var dir = ConfinedDirectory.OpenParent(_root, path, create: false, out _, out _, out reason);
+        reason = null;
+        var dir = parents?.Get(path);
         if (dir is null)
         {
-            return null;
+            dir = ConfinedDirectory.OpenParent(_root, path, create: false, out _, out _, out reason);
+            if (dir is null)
+            {
+                return null;
+            }
+
+            parents?.Keep(path, dir);
         }
 
+        try
+        {
+            return OpenReadIn(dir, path, out stat, out reason);
+        }
+        finally
+        {
+            if (parents is null)
+            {
+                dir.Dispose();
+            }
+        }
+    }
+
+    private static SafeFileHandle? OpenReadIn(ConfinedDirectory dir, SyncPath path, out FileStat stat, out string? reason)
+    {
+        stat = default;
+        reason = null;
         var name = Encoding.UTF8.GetBytes(path.Name);
         var z = new byte[name.Length + 1];
         name.CopyTo(z, 0);
@@ -224,8 +254,14 @@ public sealed partial class FileApplier
         return handle;
     }
 
-    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink)
+    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null)
     {
+        var found = dir.Stat(name, out var existing) == 0;
+        if (stillSafe is not null && !stillSafe(found ? existing : null))
+        {
+            return ApplyResult.Stale($"{path} changed here since it was last scanned");
+        }
+
         var owner = meta with
         {
             Uid = (_ignore & IgnoredMetadata.Uid) != 0 ? -1 : meta.Uid,
@@ -237,7 +273,7 @@ public sealed partial class FileApplier
             return ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
         }
 
-        if (dir.Stat(name, out var existing) == 0)
+        if (found)
         {
             if (existing.Type == EntryType.Directory)
             {

@@ -41,6 +41,16 @@ public sealed class SyncPath : IEquatable<SyncPath>, IComparable<SyncPath>
         }
     }
 
+    /// <summary>The parent path's text, empty for an entry directly under the root: a key for the directory holding it.</summary>
+    public string ParentValue
+    {
+        get
+        {
+            var slash = Value.LastIndexOf('/');
+            return slash < 0 ? string.Empty : Value[..slash];
+        }
+    }
+
     /// <summary>Number of segments (1 for an entry directly under the root).</summary>
     public int Depth => Value.AsSpan().Count('/') + 1;
 

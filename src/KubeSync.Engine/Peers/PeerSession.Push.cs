@@ -41,9 +41,10 @@ public sealed partial class PeerSession
                 cursor = page[^1].Path.Value;
 
                 // Directories before their children, removals after them (DESIGN 3.5).
+                using var parents = new ReadParents();
                 foreach (var row in page.Where(r => !r.Deleted).Concat(page.Where(r => r.Deleted).Reverse()))
                 {
-                    await OfferAsync(row, ct).ConfigureAwait(false);
+                    await OfferAsync(row, parents, ct).ConfigureAwait(false);
                 }
             }
 
@@ -54,7 +55,7 @@ public sealed partial class PeerSession
         }
     }
 
-    private async Task OfferAsync(FileRecord row, CancellationToken ct)
+    private async Task OfferAsync(FileRecord row, ReadParents parents, CancellationToken ct)
     {
         var path = row.Path.Value;
         lock (_lock)
@@ -71,7 +72,7 @@ public sealed partial class PeerSession
         ReadOnlyMemory<byte>? inline = null;
         if (row is { Deleted: false, Type: EntryType.File } && row.Size <= ProtocolLimits.MaxInlineData)
         {
-            inline = ReadInline(row);
+            inline = ReadInline(row, parents);
             if (inline is null)
             {
                 RetryLater(path);
@@ -98,9 +99,9 @@ public sealed partial class PeerSession
     /// after the read (the scanner's own test); only a row the scan marked racy (written within the file system's
     /// timestamp granularity of its scan) is hashed again. The receiver verifies the SHA-256 in any case.
     /// </summary>
-    private byte[]? ReadInline(FileRecord row)
+    private byte[]? ReadInline(FileRecord row, ReadParents parents)
     {
-        using var handle = _group.Applier.OpenRead(row.Path, out var before, out _);
+        using var handle = _group.Applier.OpenRead(row.Path, out var before, out _, parents);
         if (handle is null || row.Hash is null || !SameFile(before, row))
         {
             return null;

@@ -336,7 +336,7 @@ public sealed partial class PeerSession
     private async Task StageAsync(StagedFile file, ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
     {
         var state = await batch.OpenAsync(ct).ConfigureAwait(false);
-        batch.Stage(file, () => StillAsRecorded(entry.Path, local), result => RecordApplied(state, requestId, entry, version, owedToSender, result, batch));
+        batch.Stage(file, now => StillAsRecorded(now, local), result => RecordApplied(state, requestId, entry, version, owedToSender, result, batch));
         Satisfied(entry.Path);
     }
 
@@ -377,20 +377,22 @@ public sealed partial class PeerSession
     private bool ChangedSinceRecorded(FileRecord local)
     {
         var rc = NativeFileSystem.TryStat(_group.Group.FullPath(local.Path), out var stat);
-        if (rc != 0)
-        {
-            return true;
-        }
-
-        return stat.Type != local.Type
-            || (local.Type == EntryType.File && (stat.Size != local.Size || stat.MtimeNs != local.MtimeNs || stat.Inode != local.Inode));
+        return rc != 0 || Differs(stat, local);
     }
+
+    private static bool Differs(FileStat stat, FileRecord local) =>
+        stat.Type != local.Type
+        || (local.Type == EntryType.File && (stat.Size != local.Size || stat.MtimeNs != local.MtimeNs || stat.Inode != local.Inode));
 
     /// <summary>Whether a file may replace what is at the path: it is as recorded, or absent where the state knows nothing (or a deletion).</summary>
     private bool StillAsRecorded(SyncPath path, FileRecord? local) =>
         local is { Deleted: false }
             ? !ChangedSinceRecorded(local)
             : NativeFileSystem.TryStat(_group.Group.FullPath(path), out _) == LibC.ENOENT;
+
+    /// <summary>The same test, given what is at the path now (null: nothing), as the applier found it through the open parent.</summary>
+    private static bool StillAsRecorded(FileStat? now, FileRecord? local) =>
+        local is { Deleted: false } ? now is { } stat && !Differs(stat, local) : now is null;
 
     /// <summary>Starts receiving a large file: our block signature goes out as Need, the chunks stream into a temp file.</summary>
     /// <remarks>The Need leaves at once, ahead of the burst's acks: it promises nothing, and the sender starts streaming sooner.</remarks>

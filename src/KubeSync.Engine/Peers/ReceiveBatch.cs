@@ -1,4 +1,5 @@
 using KubeSync.Engine.Applying;
+using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
 using KubeSync.Engine.State;
@@ -51,7 +52,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
     /// Queues a staged file for the flush, which publishes it and then calls <paramref name="published"/> inside the
     /// still open transaction (to record it and reply). The transaction must be open.
     /// </summary>
-    public void Stage(StagedFile file, Func<bool> stillSafe, Action<ApplyResult> published)
+    public void Stage(StagedFile file, Func<FileStat?, bool> stillSafe, Action<ApplyResult> published)
     {
         if (_batch is null)
         {

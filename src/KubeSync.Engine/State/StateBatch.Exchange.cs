@@ -93,8 +93,16 @@ public sealed partial class StateBatch
     /// </summary>
     public bool Confirm(SyncPath path, string peer, VersionVector theirVersion)
     {
-        var ours = Get(path);
-        if (ours is null || ours.Version.Compare(theirVersion) is not (VersionOrder.Equal or VersionOrder.DominatedBy))
+        // Only the version decides, and a sender confirms every file it pushes: not the whole row.
+        var cmd = Reused("SELECT version FROM files WHERE path = $p", "$p");
+        cmd.Parameters["$p"].Value = path.Value;
+        VersionVector? ours;
+        using (var r = cmd.ExecuteReader())
+        {
+            ours = r.Read() ? VersionVectorCodec.Decode((byte[])r.GetValue(0), _store.NodeName) : null;
+        }
+
+        if (ours is null || ours.Compare(theirVersion) is not (VersionOrder.Equal or VersionOrder.DominatedBy))
         {
             return false;
         }

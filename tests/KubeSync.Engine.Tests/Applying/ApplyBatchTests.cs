@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 
 using KubeSync.Engine.Applying;
+using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.State;
 using KubeSync.Testing;
@@ -44,7 +45,7 @@ public sealed class ApplyBatchTests : IDisposable
         var done = new List<(string Path, ApplyResult Result)>();
         foreach (var (path, content) in new[] { ("a.conf", "new a"), ("sub/b.conf", "new b"), ("sub/c.conf", "new c") })
         {
-            batch.Add(await Stage(path, content), () => true, r => done.Add((path, r)));
+            batch.Add(await Stage(path, content), _ => true, r => done.Add((path, r)));
         }
 
         Assert.True(batch.Holds(SyncPath.Parse("sub/b.conf")));
@@ -70,7 +71,7 @@ public sealed class ApplyBatchTests : IDisposable
         File.WriteAllText(Path.Combine(_root, "a.conf"), "old");
         using var batch = new ApplyBatch(_applier);
         ApplyResult? result = null;
-        batch.Add(await Stage("a.conf", "from the peer"), () => false, r => result = r);
+        batch.Add(await Stage("a.conf", "from the peer"), _ => false, r => result = r);
 
         batch.Publish();
 
@@ -80,13 +81,31 @@ public sealed class ApplyBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_StillSafeIsAskedWithWhatIsAtTheTargetNow()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var seen = new Dictionary<string, FileStat?>();
+        batch.Add(await Stage("absent.conf", "new here"), now => { seen["absent.conf"] = now; return true; }, _ => { });
+        batch.Add(await Stage("d/written.conf", "from the peer"), now => { seen["d/written.conf"] = now; return false; }, _ => { });
+        File.WriteAllText(Path.Combine(_root, "d/written.conf"), "the app wrote this after the staging");
+
+        batch.Publish();
+
+        Assert.Null(seen["absent.conf"]);
+        Assert.Equal(EntryType.File, seen["d/written.conf"]!.Value.Type);
+        Assert.Equal(new FileInfo(Path.Combine(_root, "d/written.conf")).Length, seen["d/written.conf"]!.Value.Size);
+        Assert.Equal("new here", Read("absent.conf"));
+        Assert.Equal("the app wrote this after the staging", Read("d/written.conf"));
+    }
+
+    [Fact]
     public async Task Dispose_WithoutPublish_RemovesTempFilesAndCallsNothing()
     {
         var called = false;
         using (var batch = new ApplyBatch(_applier))
         {
-            batch.Add(await Stage("a.conf", "never published"), () => true, _ => called = true);
-            batch.Add(await Stage("d/b.conf", "never published either"), () => true, _ => called = true);
+            batch.Add(await Stage("a.conf", "never published"), _ => true, _ => called = true);
+            batch.Add(await Stage("d/b.conf", "never published either"), _ => true, _ => called = true);
         }
 
         Assert.False(called);
@@ -98,10 +117,10 @@ public sealed class ApplyBatchTests : IDisposable
     public async Task Add_SamePathTwice_RefusedAndTheSecondTempRemoved()
     {
         using var batch = new ApplyBatch(_applier);
-        batch.Add(await Stage("a.conf", "one"), () => true, _ => { });
+        batch.Add(await Stage("a.conf", "one"), _ => true, _ => { });
         var second = await Stage("a.conf", "two");
 
-        Assert.Throws<InvalidOperationException>(() => batch.Add(second, () => true, _ => { }));
+        Assert.Throws<InvalidOperationException>(() => batch.Add(second, _ => true, _ => { }));
         Assert.Single(TempFiles());
     }
 
@@ -137,8 +156,8 @@ public sealed class ApplyBatchTests : IDisposable
         using var batch = new ApplyBatch(_applier);
         var dirMeta = Meta with { Mode = 0x1ED };
         _applier.CreateDirectory(SyncPath.Parse("x"), dirMeta, batch);
-        batch.Add(await Stage("x/one.conf", "one", batch), () => true, _ => { });
-        batch.Add(await Stage("x/two.conf", "two", batch), () => true, _ => { });
+        batch.Add(await Stage("x/one.conf", "one", batch), _ => true, _ => { });
+        batch.Add(await Stage("x/two.conf", "two", batch), _ => true, _ => { });
         batch.Publish();
 
         Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("x/one.conf"), batch).Outcome);
@@ -146,7 +165,7 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Equal(ApplyOutcome.Applied, _applier.Delete(SyncPath.Parse("x"), batch).Outcome);
         Assert.Equal(ApplyOutcome.Applied, _applier.CreateDirectory(SyncPath.Parse("x"), dirMeta, batch).Outcome);
         ApplyResult? result = null;
-        batch.Add(await Stage("x/three.conf", "three", batch), () => true, r => result = r);
+        batch.Add(await Stage("x/three.conf", "three", batch), _ => true, r => result = r);
         batch.Publish();
 
         Assert.Equal(ApplyOutcome.Applied, result!.Outcome);
@@ -164,7 +183,7 @@ public sealed class ApplyBatchTests : IDisposable
             var paths = Enumerable.Range(0, 120).Select(i => $"d{i % 12}/r{round}-{i}.txt").ToList();
             foreach (var path in paths)
             {
-                batch.Add(await Stage(path, $"content of {path}", batch), () => true, r =>
+                batch.Add(await Stage(path, $"content of {path}", batch), _ => true, r =>
                 {
                     Assert.Equal(ApplyOutcome.Applied, r.Outcome);
                     done.Add(path);
@@ -187,7 +206,7 @@ public sealed class ApplyBatchTests : IDisposable
         var staged = _applier.StageFile(SyncPath.Parse("deep/er/inline.txt"), Meta, SHA256.HashData(content), content, batch);
         Assert.Null(staged.Failure);
         ApplyResult? result = null;
-        batch.Add(staged.File!, () => true, r => result = r);
+        batch.Add(staged.File!, _ => true, r => result = r);
         Assert.Single(TempFiles());
 
         batch.Publish();
@@ -222,7 +241,7 @@ public sealed class ApplyBatchTests : IDisposable
             var outcomes = new List<ApplyOutcome>();
             foreach (var path in paths)
             {
-                batch.Add(await Stage(path, $"content of {path}", batch), () => true, r => outcomes.Add(r.Outcome));
+                batch.Add(await Stage(path, $"content of {path}", batch), _ => true, r => outcomes.Add(r.Outcome));
             }
 
             batch.Publish();
