@@ -111,8 +111,9 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     public TimeSpan IdleWake { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// After reading events, how long the loop waits before it reads again (a stop or an update still wakes it): the
-    /// first event of a quiet tree is handled at once, and a burst is read in groups.
+    /// Once reads follow each other within twice this, how long the loop waits after a read before the next one (a
+    /// stop or an update still wakes it, and a batch that is due is not held back): the first events of a quiet
+    /// tree are handled at once, and a burst is read in groups.
     /// </summary>
     public TimeSpan BurstPause { get; init; } = TimeSpan.FromMilliseconds(1);
 
