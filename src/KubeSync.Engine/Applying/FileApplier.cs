@@ -60,16 +60,16 @@ public sealed partial class FileApplier
                 return ApplyResult.Failed($"cannot make {path} durable: {NativeFileSystem.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
             }
 
-            var result = Publish(file, static _ => true);
+            var result = Publish(file);
             file.Directory.Sync();
             return result;
         }
     }
 
     /// <summary>Sets the staged file's metadata, keeps a backup of the old file and renames the new one over it; the directory is not synced.</summary>
-    /// <param name="stillSafe">Asked with what is at the target now (null: nothing) right before the rename; false leaves the
-    /// target alone and the result is <see cref="ApplyOutcome.Stale"/>.</param>
-    internal ApplyResult Publish(StagedFile file, Func<FileStat?, bool> stillSafe)
+    /// <param name="stillSafe">When given, asked with what is at the target now (null: nothing) right before the rename;
+    /// false leaves the target alone and the result is <see cref="ApplyOutcome.Stale"/>.</param>
+    internal ApplyResult Publish(StagedFile file, Func<FileStat?, bool>? stillSafe = null)
     {
         var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe);
         file.Published = result.Outcome == ApplyOutcome.Applied;
@@ -256,8 +256,11 @@ public sealed partial class FileApplier
 
     private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null)
     {
-        var found = dir.Stat(name, out var existing) == 0;
-        if (stillSafe is not null && !stillSafe(found ? existing : null))
+        var rc = dir.Stat(name, out var existing);
+        var found = rc == 0;
+
+        // Only a target known to be absent counts as nothing there; one that cannot be looked at is not safe to replace.
+        if (stillSafe is not null && ((rc is not 0 and not LibC.ENOENT) || !stillSafe(found ? existing : null)))
         {
             return ApplyResult.Stale($"{path} changed here since it was last scanned");
         }
@@ -267,7 +270,7 @@ public sealed partial class FileApplier
             Uid = (_ignore & IgnoredMetadata.Uid) != 0 ? -1 : meta.Uid,
             Gid = (_ignore & IgnoredMetadata.Gid) != 0 ? -1 : meta.Gid,
         };
-        var rc = dir.SetMetadata(temp, owner, isSymlink, Chown);
+        rc = dir.SetMetadata(temp, owner, isSymlink, Chown);
         if (rc != 0)
         {
             return ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");

@@ -50,7 +50,7 @@ public sealed partial class InotifyWatcher
                     Flush();
                 }
 
-                var timeout = _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
+                var timeout = WaitLimit();
                 if (Wait(timeout, watchInotify: true, out var readable) && readable && ReadEvents(buffer))
                 {
                     Interlocked.Increment(ref _eventReads);
@@ -62,7 +62,7 @@ public sealed partial class InotifyWatcher
                     var now = Stopwatch.GetTimestamp();
                     var inBurst = Stopwatch.GetElapsedTime(lastRead, now) <= BurstPause * 2;
                     lastRead = now;
-                    timeout = _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
+                    timeout = WaitLimit();
                     var pause = timeout == Timeout.InfiniteTimeSpan || BurstPause < timeout ? BurstPause : timeout;
                     if (inBurst && pause > TimeSpan.Zero)
                     {
@@ -82,6 +82,9 @@ public sealed partial class InotifyWatcher
             _readingEnded.TrySetResult();
         }
     }
+
+    /// <summary>How long the loop may wait: until the batch is due, or IdleWake while it is empty or being scanned.</summary>
+    private TimeSpan WaitLimit() => _scanning || _batch.IsEmpty ? IdleWake : _batch.DueIn();
 
     private void Flush()
     {
