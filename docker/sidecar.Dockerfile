@@ -8,15 +8,17 @@ ARG DOTNET_VERSION=10.0
 FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 WORKDIR /src
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Published for one runtime, precompiled (ReadyToRun): pass --build-arg RID=linux-arm64 for an arm64 image.
+ARG RID=linux-x64
 # Restore first, from the project files alone, so that a source change does not invalidate the restored packages.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/KubeSync.Contracts/KubeSync.Contracts.csproj src/KubeSync.Contracts/
 COPY src/KubeSync.Engine/KubeSync.Engine.csproj src/KubeSync.Engine/
 COPY src/KubeSync.Kubernetes/KubeSync.Kubernetes.csproj src/KubeSync.Kubernetes/
 COPY src/KubeSync.Sidecar/KubeSync.Sidecar.csproj src/KubeSync.Sidecar/
-RUN dotnet restore src/KubeSync.Sidecar/KubeSync.Sidecar.csproj
+RUN dotnet restore src/KubeSync.Sidecar/KubeSync.Sidecar.csproj -r ${RID}
 COPY src/ src/
-RUN dotnet publish src/KubeSync.Sidecar/KubeSync.Sidecar.csproj --no-restore -c Release -o /app -p:UseAppHost=true
+RUN dotnet publish src/KubeSync.Sidecar/KubeSync.Sidecar.csproj --no-restore -c Release -r ${RID} --self-contained false -o /app -p:UseAppHost=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
 WORKDIR /app

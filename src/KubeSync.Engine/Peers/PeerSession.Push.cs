@@ -254,7 +254,14 @@ public sealed partial class PeerSession
                 (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, offer.Entry.Version);
                 break;
             case Ack ack:
-                (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, ack.Version);
+                var state = await batch.OpenAsync(ct).ConfigureAwait(false);
+                state.Confirm(path, Peer, ack.Version);
+                if (ack.Seq > 0 && ack.Version.Equals(offer.Entry.Version))
+                {
+                    // The peer holds exactly what we sent under that seq (a version of its own would not be ours).
+                    NoteAckedSeq(state, ack.Seq, batch);
+                }
+
                 if (!offer.Streaming)
                 {
                     _group.Counters.FileSent(offer.InlineLength);

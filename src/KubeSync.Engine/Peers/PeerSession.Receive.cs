@@ -72,6 +72,8 @@ public sealed partial class PeerSession
                 case Have have:
                     await OnAnswerAsync(have.RequestId, have, batch, ct).ConfigureAwait(false);
                     break;
+                case Ack { Seq: > 0 } when _connection.Version < ProtocolVersions.AckSeq:
+                    throw Unexpected($"AckAt on a version {_connection.Version} connection");
                 case Ack ack:
                     await OnAnswerAsync(ack.RequestId, ack, batch, ct).ConfigureAwait(false);
                     break;
@@ -95,6 +97,7 @@ public sealed partial class PeerSession
             {
                 var state = await batch.OpenAsync(ct).ConfigureAwait(false);
                 state.SetPeerProgress(Peer, seen);
+                AckedThroughAtLeast(seen, batch);
                 batch.After(() => _group.Readiness.RoundCompleted(this, Peer, peerReady));
             }
         }
@@ -353,8 +356,10 @@ public sealed partial class PeerSession
         switch (result.Outcome)
         {
             case ApplyOutcome.Applied:
-                state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
-                batch.Reply(new Ack(requestId, version));
+                var row = state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
+
+                // The row's seq tells the offerer which entry of our index it now knows, unless we still owe it the row.
+                batch.Reply(new Ack(requestId, version, owedToSender || _connection.Version < ProtocolVersions.AckSeq ? 0 : row.Seq));
                 batch.Applied(path);
                 break;
             case ApplyOutcome.Stale:

@@ -17,6 +17,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
     private readonly ApplyBatch _apply = new(group.Applier);
     private readonly List<ProtocolMessage> _replies = [];
     private readonly List<Action> _after = [];
+    private readonly List<Action<StateBatch>> _beforeCommit = [];
     private readonly List<SyncPath> _applied = [];
     private AsyncGate.Releaser? _gate;
     private StateBatch? _batch;
@@ -93,9 +94,21 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
         }
     }
 
+    /// <summary>Runs <paramref name="action"/> in the open transaction just before it commits (once per flush and call).</summary>
+    public void BeforeCommit(Action<StateBatch> action)
+    {
+        if (_batch is null)
+        {
+            throw new InvalidOperationException("nothing to commit: the state transaction is not open");
+        }
+
+        _beforeCommit.Add(action);
+    }
+
     public void Flush()
     {
         _apply.Publish();
+        RunBeforeCommit();
         Commit();
         Count = 0;
         foreach (var reply in _replies)
@@ -128,9 +141,29 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
             _apply.Dispose();
             _replies.Clear();
             _after.Clear();
-            Commit();
-            ReportApplied();
+            try
+            {
+                RunBeforeCommit();
+            }
+            finally
+            {
+                Commit();
+                ReportApplied();
+            }
         }
+    }
+
+    private void RunBeforeCommit()
+    {
+        if (_batch is not null)
+        {
+            foreach (var action in _beforeCommit)
+            {
+                action(_batch);
+            }
+        }
+
+        _beforeCommit.Clear();
     }
 
     private void ReportApplied()

@@ -54,6 +54,7 @@ public static class MessageCodec
             MessageType.DeltaChunk => DeltaChunk.Read(ref reader),
             MessageType.DeltaEnd => DeltaEnd.Read(ref reader),
             MessageType.Ack => Ack.Read(ref reader),
+            MessageType.AckAt => Ack.ReadAt(ref reader),
             MessageType.ReadReply => ReadReply.Read(ref reader),
             MessageType.ReadChunk => ReadChunk.Read(ref reader),
             _ => throw new ProtocolException(ProtocolError.UnknownType, $"unknown message type {(byte)type}"),

@@ -28,4 +28,7 @@ public enum MessageType : byte
 
     /// <summary>Protocol version 2.</summary>
     ReadChunk = 41,
+
+    /// <summary>Protocol version 4: an Ack that carries the receiver's seq for the recorded row.</summary>
+    AckAt = 42,
 }

@@ -7,7 +7,7 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 3;
+    public const int Max = 4;
 
     /// <summary>
     /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
@@ -17,4 +17,10 @@ public static class ProtocolVersions
 
     /// <summary>First version whose members send signatures with 8-byte strong hashes (<see cref="Delta.DeltaLimits.ShortStrongHashLength"/>).</summary>
     public const int ShortSignatures = 3;
+
+    /// <summary>
+    /// First version whose Ack of an applied offer carries the receiver's <c>seq</c> for the row, so the offerer can
+    /// count the pushed rows as read from the receiver's index (<see cref="Ack.Seq"/>).
+    /// </summary>
+    public const int AckSeq = 4;
 }

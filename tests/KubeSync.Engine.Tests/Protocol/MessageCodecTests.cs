@@ -45,6 +45,33 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public void AckWithSeq_TravelsAsAckAt_AndAnAckHasNone()
+    {
+        var version = VersionVector.From([new KeyValuePair<string, ulong>("web-0", 3)]);
+
+        var at = MessageCodec.EncodeFrame(new Ack(7, version, 300));
+        var plain = MessageCodec.EncodeFrame(new Ack(7, version));
+
+        Assert.Equal((byte)MessageType.AckAt, at[4]);
+        Assert.Equal((byte)MessageType.Ack, plain[4]);
+        Assert.Equal([0xAC, 0x02], at[^2..]); // the seq is the last field
+        Assert.Equal(at.Length - 2, plain.Length);
+        Assert.Equal(new Ack(7, version, 300), MessageCodec.Decode(MessageType.AckAt, at.AsSpan(5)));
+        Assert.Equal(new Ack(7, version), MessageCodec.Decode(MessageType.Ack, plain.AsSpan(5)));
+    }
+
+    [Fact]
+    public void Decode_AckAtWithSeqZero_IsMalformed()
+    {
+        var payload = ProtocolTestData.Payload(new Ack(7, VersionVector.From([new KeyValuePair<string, ulong>("web-0", 3)])));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.AckAt, [.. payload, 0x00]));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+        Assert.Contains("seq", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Write_VersionVectorAboveLimit_Throws()
     {
         var vector = VersionVector.From(Enumerable.Range(0, ProtocolLimits.MaxVersionVectorEntries + 1)

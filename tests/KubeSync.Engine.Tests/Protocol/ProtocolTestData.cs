@@ -90,6 +90,7 @@ internal sealed class ProtocolTestData(int seed, int maxBlob = ProtocolLimits.Ma
         yield return new DeltaChunk(Id(), Bytes(_random.Next(0, Math.Min(maxBlob, 3000))));
         yield return new DeltaEnd(Id(), _random.NextInt64(0, long.MaxValue), Hash());
         yield return new Ack(Id(), Vector());
+        yield return new Ack(Id(), Vector(), _random.NextInt64(1, long.MaxValue));
         yield return new ReadRequest(Id(), Path(), _random.NextInt64(0, long.MaxValue));
         yield return new ReadReply(Id(), Entry());
         yield return new ReadChunk(Id(), Bytes(_random.Next(1, Math.Min(maxBlob, 3000))));

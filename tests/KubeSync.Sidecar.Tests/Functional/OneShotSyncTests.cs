@@ -31,6 +31,35 @@ public sealed class OneShotSyncTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Sync_PushedRows_CountAsReadFromThePeersIndex()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("b");
+        var files = Enumerable.Range(0, 40).Select(i => $"pushed{i % 4}/f{i:00}.txt").ToArray();
+        foreach (var file in files)
+        {
+            group.Write("b", file, $"pushed {file}\n");
+        }
+
+        var result = await group.CliAsync("b", "sync", "--timeout", "30s");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // a recorded the 40 files and 4 directories under seqs of its own, and each Ack named its seq: b's progress in
+        // a's index covers them, so b's next pull does not read them back.
+        var aLastSeq = Group(await group.CliAsync("a", "status", "--json")).GetProperty("lastSeq").GetInt64();
+        var bSawOfA = Group(await group.CliAsync("b", "status", "--json")).GetProperty("peers").EnumerateArray()
+            .Single(p => p.GetProperty("node").GetString() == "a").GetProperty("theirSeqSeen").GetInt64();
+        Assert.True(aLastSeq >= files.Length + 4, $"a's last seq {aLastSeq}");
+        Assert.Equal(aLastSeq, bSawOfA);
+    }
+
+    private static System.Text.Json.JsonElement Group(KubeSyncProcess.Result status)
+    {
+        Assert.True(status.ExitCode == 0, status.ToString());
+        return System.Text.Json.JsonDocument.Parse(status.Stdout).RootElement.GetProperty("groups")[0];
+    }
+
+    [Fact]
     public async Task Sync_PeerDown_ExitsOneWithTheOwedCount()
     {
         await using var group = await StartMetAsync();
