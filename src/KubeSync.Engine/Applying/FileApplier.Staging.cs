@@ -74,17 +74,46 @@ public sealed partial class FileApplier
             return failure;
         }
 
-        var handle = staged.Handle;
-        try
-        {
-            RandomAccess.Write(handle, content, 0);
-            return StageResult.Staged(staged);
-        }
-        catch (IOException e)
+        var rc = WriteAll((int)staged.Handle.DangerousGetHandle(), content);
+        if (rc != 0)
         {
             staged.Dispose();
-            return StageResult.Failed(ApplyResult.Failed($"writing {path} failed: {e.Message}"));
+            return StageResult.Failed(ApplyResult.Failed($"writing {path} failed: {NativeFileSystem.Describe(rc)}"));
         }
+
+        return StageResult.Staged(staged);
+    }
+
+    /// <summary><c>pwrite</c> from offset 0 until all is written: 0, or the errno.</summary>
+    private static unsafe int WriteAll(int fd, ReadOnlySpan<byte> content)
+    {
+        fixed (byte* start = content)
+        {
+            var done = 0;
+            while (done < content.Length)
+            {
+                var n = LibC.PWrite(fd, start + done, content.Length - done, done);
+                if (n < 0)
+                {
+                    var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    if (error == LibC.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return error;
+                }
+
+                if (n == 0)
+                {
+                    return LibC.EIO; // a regular file that takes nothing would loop forever
+                }
+
+                done += (int)n;
+            }
+        }
+
+        return 0;
     }
 
     private static ApplyResult Mismatch(SyncPath path, ReadOnlySpan<byte> hash, byte[] sha256) =>

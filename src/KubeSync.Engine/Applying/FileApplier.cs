@@ -71,7 +71,7 @@ public sealed partial class FileApplier
     /// false leaves the target alone and the result is <see cref="ApplyOutcome.Stale"/>.</param>
     internal ApplyResult Publish(StagedFile file, Func<FileStat?, bool>? stillSafe = null)
     {
-        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe);
+        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe, (int)file.Handle.DangerousGetHandle());
         file.Published = result.Outcome == ApplyOutcome.Applied;
         return result;
     }
@@ -254,7 +254,8 @@ public sealed partial class FileApplier
         return handle;
     }
 
-    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null)
+    /// <param name="tempFd">The temp file's open descriptor, when there is one: its metadata is set and read through it.</param>
+    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null, int tempFd = -1)
     {
         var rc = dir.Stat(name, out var existing);
         var found = rc == 0;
@@ -270,7 +271,8 @@ public sealed partial class FileApplier
             Uid = (_ignore & IgnoredMetadata.Uid) != 0 ? -1 : meta.Uid,
             Gid = (_ignore & IgnoredMetadata.Gid) != 0 ? -1 : meta.Gid,
         };
-        rc = dir.SetMetadata(temp, owner, isSymlink, Chown);
+        var stat = default(FileStat);
+        rc = tempFd >= 0 ? SetMetadata(tempFd, owner, out stat) : dir.SetMetadata(temp, owner, isSymlink, Chown);
         if (rc != 0)
         {
             return ApplyResult.Failed($"cannot set the metadata of {path}: {NativeFileSystem.Describe(rc)}");
@@ -291,7 +293,7 @@ public sealed partial class FileApplier
 
         // The temp file already has the inode, mode, owner, size and mtime the target will have (a rename changes
         // only the ctime): recorded before the rename's event can be read, and returned as the result.
-        rc = dir.Stat(temp, out var stat);
+        rc = tempFd >= 0 ? 0 : dir.Stat(temp, out stat);
         if (rc != 0)
         {
             return ApplyResult.Failed($"cannot stat the temp file of {path}: {NativeFileSystem.Describe(rc)}");
@@ -300,6 +302,51 @@ public sealed partial class FileApplier
         Writes.Record(path, stat);
         rc = dir.Rename(temp, name);
         return rc == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");
+    }
+
+    private static readonly int s_euid = LibC.GetEuid();
+    private static readonly int s_egid = LibC.GetEgid();
+
+    /// <summary>
+    /// Sets a staged file's owner (when this process may and it differs from what the file was created with), mode and
+    /// mtime through its descriptor, without a lookup by name, and returns what the file now is. A new file's group may
+    /// come from a set-group-id directory instead of this process: the stat shows it, and the owner is set then.
+    /// </summary>
+    private static unsafe int SetMetadata(int fd, FileMetadata meta, out FileStat stat)
+    {
+        stat = default;
+        var chown = Chown && ((meta.Uid != -1 && meta.Uid != s_euid) || (meta.Gid != -1 && meta.Gid != s_egid));
+
+        // {atime, mtime}; UTIME_OMIT (2^30 - 2) leaves atime alone.
+        var times = stackalloc long[4] { 0, (1L << 30) - 2, meta.MtimeNs / 1_000_000_000, meta.MtimeNs % 1_000_000_000 };
+        for (var pass = 0; pass < 2; pass++)
+        {
+            // The owner first: chown clears the set-id bits that the mode may then set.
+            if (chown && LibC.Fchown(fd, meta.Uid, meta.Gid) != 0)
+            {
+                return System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            }
+
+            if (LibC.Fchmod(fd, meta.Mode & 0xFFF) != 0)
+            {
+                return System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            }
+
+            if (LibC.Futimens(fd, times) != 0)
+            {
+                return System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            }
+
+            var rc = NativeFileSystem.TryStat(fd, out stat);
+            if (rc != 0 || chown || !Chown || ((meta.Uid == -1 || stat.Uid == meta.Uid) && (meta.Gid == -1 || stat.Gid == meta.Gid)))
+            {
+                return rc;
+            }
+
+            chown = true;
+        }
+
+        return 0;
     }
 
     /// <summary>The parent of <paramref name="path"/>, from the batch's cache when there is a batch (and then left open).</summary>

@@ -28,6 +28,8 @@ internal static unsafe partial class LibC
     public const int ONoCtty = 0x100;
 
     public const int ENOENT = 2;
+    public const int EINTR = 4;
+    public const int EIO = 5;
     public const int EACCES = 13;
     public const int ENOTDIR = 20;
     public const int ELOOP = 40;
@@ -85,6 +87,21 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "fchmod", SetLastError = true)]
     public static partial int Fchmod(int fd, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "fchown", SetLastError = true)]
+    public static partial int Fchown(int fd, int uid, int gid);
+
+    [LibraryImport(Lib, EntryPoint = "futimens", SetLastError = true)]
+    public static partial int Futimens(int fd, long* times);
+
+    [LibraryImport(Lib, EntryPoint = "pwrite", SetLastError = true)]
+    public static partial nint PWrite(int fd, byte* buffer, nint count, long offset);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial int GetEuid();
+
+    [LibraryImport(Lib, EntryPoint = "getegid")]
+    public static partial int GetEgid();
 
     [LibraryImport(Lib, EntryPoint = "fchownat", SetLastError = true)]
     public static partial int FchownAt(int dirfd, byte* path, int uid, int gid, int flags);

@@ -266,7 +266,12 @@ public sealed partial class PeerSession
     {
         var entry = offer.Entry;
         var path = entry.Path;
-        if ((local is { Deleted: false } && ChangedSinceRecorded(local)) || (entry.Type != EntryType.Directory && !entry.Deleted && !StillAsRecorded(path, local)))
+
+        // An inline file where nothing is recorded is checked once, by the applier through the open parent right
+        // before its rename (Stale then answers as below); looking now would walk the full path for every new file.
+        var checkedAtRename = offer.InlineData is not null && local is null or { Deleted: true };
+        if (!checkedAtRename
+            && ((local is { Deleted: false } && ChangedSinceRecorded(local)) || (entry.Type != EntryType.Directory && !entry.Deleted && !StillAsRecorded(path, local))))
         {
             // A local change the scanner has not recorded yet: never overwrite it unseen.
             batch.Reply(new Refuse(offer.RequestId, "changed here since the last scan; rescanning"));

@@ -217,6 +217,51 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Empty(TempFiles());
     }
 
+    [RootFact("needs root to give a file to another user")]
+    public void StageFile_AnotherOwnerAndSetIdBits_AllLandOnThePublishedFile()
+    {
+        using var batch = new ApplyBatch(_applier);
+        var content = "owned by someone else"u8.ToArray();
+        var meta = new FileMetadata(0xDED, Meta.MtimeNs, 12_345, 23_456); // 06755: chown would clear the set-id bits
+        var staged = _applier.StageFile(SyncPath.Parse("other.bin"), meta, SHA256.HashData(content), content, batch);
+        ApplyResult? result = null;
+        batch.Add(staged.File!, _ => true, r => result = r);
+
+        batch.Publish();
+
+        Assert.Equal(ApplyOutcome.Applied, result!.Outcome);
+        Assert.Equal(0, NativeFileSystem.TryStat(Path.Combine(_root, "other.bin"), out var stat));
+        Assert.Equal((12_345, 23_456, 0xDED, Meta.MtimeNs), (stat.Uid, stat.Gid, stat.Permissions, stat.MtimeNs));
+        Assert.Equal(stat, result.Stat);
+    }
+
+    [RootFact("needs root to give a directory to another group")]
+    public void StageFile_InASetGroupIdDirectory_GetsTheOfferedGroupNotTheDirectorys()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "shared")).FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)0x5FD); // 02775
+        Assert.Equal(0, RunChown(dir));
+        using var batch = new ApplyBatch(_applier);
+        var content = "ours"u8.ToArray();
+        var staged = _applier.StageFile(SyncPath.Parse("shared/ours.txt"), Meta, SHA256.HashData(content), content, batch);
+        ApplyResult? result = null;
+        batch.Add(staged.File!, _ => true, r => result = r);
+
+        batch.Publish();
+
+        // A new file in the directory starts with the directory's group; the offer said group 0.
+        Assert.Equal(0, NativeFileSystem.TryStat(Path.Combine(dir, "ours.txt"), out var stat));
+        Assert.Equal((0, 0), (stat.Uid, stat.Gid));
+        Assert.Equal(stat, result!.Stat);
+
+        static int RunChown(string path)
+        {
+            using var chown = System.Diagnostics.Process.Start("chown", [":23456", path]);
+            chown.WaitForExit();
+            return chown.ExitCode;
+        }
+    }
+
     [Fact]
     public void StageFile_HashMismatch_CreatesNothing()
     {

@@ -1,13 +1,13 @@
 namespace KubeSync.Engine.Tests.Applying;
 
-/// <summary>A fact that mounts a file system, which only root can do.</summary>
+/// <summary>A fact that only root can run: it mounts a file system, or gives files to other users.</summary>
 public sealed class RootFactAttribute : FactAttribute
 {
-    public RootFactAttribute()
+    public RootFactAttribute(string reason = "needs root to mount a tmpfs inside the sync root")
     {
         if (!Environment.IsPrivilegedProcess)
         {
-            Skip = "needs root to mount a tmpfs inside the sync root";
+            Skip = reason;
         }
     }
 }
