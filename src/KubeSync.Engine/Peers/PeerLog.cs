@@ -48,6 +48,9 @@ internal static partial class PeerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: could not apply {Path} from {Peer}: {Reason}")]
     public static partial void ApplyFailed(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: could not apply {Count} more paths from {Peer} in the last {Seconds} s (not logged one by one); the last: {Reason}")]
+    public static partial void ApplyFailuresSummed(ILogger logger, string group, int count, string peer, int seconds, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: {Peer} refused {Path}: {Reason}; offered again later")]
     public static partial void OfferRefused(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
 

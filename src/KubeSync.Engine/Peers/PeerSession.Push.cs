@@ -197,7 +197,9 @@ public sealed partial class PeerSession
             // Unbuffered: the encoder reads 64 KiB and more at a time into its own buffer.
             await using (var content = new FileStream(handle, FileAccess.Read, bufferSize: 0))
             {
-                using var chunks = new DeltaChunkWriter((chunk, c) => _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c), signature.BlockSize);
+                using var chunks = new DeltaChunkWriter(
+                    (chunk, c) => offer.Refused ? throw new TransferRefusedException() : _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c),
+                    signature.BlockSize);
                 result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: false, ct).ConfigureAwait(false);
                 await chunks.FlushAsync(ct).ConfigureAwait(false);
                 if (NativeFileSystem.TryStat(handle, out after) != 0)
@@ -216,6 +218,12 @@ public sealed partial class PeerSession
             _group.Counters.FileSent(result.LiteralBytes);
             _group.Counters.DeltaSaved(result.CopiedBytes);
         }
+        catch (TransferRefusedException)
+        {
+            // The peer refused the file while it streamed (it could not write it): stop sending, and say so. The
+            // Refuse already put the path on the retry list.
+            _send.Reply(new Refuse(id, "abandoned: the peer refused it"));
+        }
         catch (IOException e)
         {
             AbandonTransfer(id, entry, e.Message);
@@ -225,6 +233,8 @@ public sealed partial class PeerSession
             _encodes.Release();
         }
     }
+
+    private sealed class TransferRefusedException : Exception;
 
     /// <summary>The file changed or vanished while it was being sent: tell the receiver to drop it, and rescan.</summary>
     private void AbandonTransfer(ulong id, WireEntry entry, string reason)
@@ -281,6 +291,7 @@ public sealed partial class PeerSession
 
                 break;
             case Refuse refuse:
+                offer.Refused = true;
                 PeerLog.OfferRefused(_log, _group.Name, path, Peer, refuse.Reason);
                 RetryLater(path.Value);
                 break;
@@ -332,5 +343,14 @@ public sealed partial class PeerSession
 
         /// <summary>The peer answered Need: the content is being (or was) streamed.</summary>
         public bool Streaming { get; set; }
+
+        private volatile bool _refused;
+
+        /// <summary>The peer refused it: a stream still running stops (set by the reading loop, read by the stream).</summary>
+        public bool Refused
+        {
+            get => _refused;
+            set => _refused = value;
+        }
     }
 }

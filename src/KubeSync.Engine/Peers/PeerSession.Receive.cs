@@ -15,6 +15,15 @@ public sealed partial class PeerSession
 {
     private readonly Dictionary<ulong, IncomingTransfer> _incoming = [];
 
+    /// <summary>
+    /// Transfers this member refused while they were streaming (its writer failed: a full disk, a missing root): the
+    /// offerer may have sent more chunks before it read the Refuse, and ends with DeltaEnd or its own Refuse.
+    /// </summary>
+    private readonly HashSet<ulong> _refusedTransfers = [];
+
+    /// <summary>Refused transfers whose end has not come yet, at most: past this a peer is not ending them.</summary>
+    internal const int MaxRefusedTransfers = 4096;
+
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
         using var batch = new ReceiveBatch(_group, _send);
@@ -377,9 +386,47 @@ public sealed partial class PeerSession
             case ApplyOutcome.HashMismatch:
                 throw new ProtocolException(ProtocolError.BadContent, result.Reason ?? $"{Printable(path)} does not match its hash");
             default:
-                PeerLog.ApplyFailed(_log, _group.Name, path, Peer, result.Reason ?? "failed");
+                LogApplyFailed(path, result.Reason ?? "failed");
                 batch.Reply(new Refuse(requestId, result.Reason ?? "could not apply"));
                 break;
+        }
+    }
+
+    /// <summary>Failures logged one by one per <see cref="ApplyFailureWindow"/>; the rest are summed up (a full disk or a missing root fails every file).</summary>
+    internal const int ApplyFailuresLogged = 10;
+
+    private static readonly TimeSpan ApplyFailureWindow = TimeSpan.FromSeconds(10);
+    private long _applyFailureWindowStart;
+    private int _applyFailuresInWindow;
+    private int _applyFailuresSummed;
+    private string? _lastSummedFailure;
+
+    private void LogApplyFailed(SyncPath path, string reason)
+    {
+        if (_group.Time.GetElapsedTime(_applyFailureWindowStart) >= ApplyFailureWindow)
+        {
+            LogSummedApplyFailures();
+            _applyFailureWindowStart = _group.Time.GetTimestamp();
+            _applyFailuresInWindow = 0;
+        }
+
+        if (++_applyFailuresInWindow <= ApplyFailuresLogged)
+        {
+            PeerLog.ApplyFailed(_log, _group.Name, path, Peer, reason);
+        }
+        else
+        {
+            _applyFailuresSummed++;
+            _lastSummedFailure = $"{Printable(path)}: {reason}";
+        }
+    }
+
+    private void LogSummedApplyFailures()
+    {
+        if (_applyFailuresSummed > 0)
+        {
+            PeerLog.ApplyFailuresSummed(_log, _group.Name, _applyFailuresSummed, Peer, (int)Math.Ceiling(_group.Time.GetElapsedTime(_applyFailureWindowStart).TotalSeconds), _lastSummedFailure ?? "");
+            _applyFailuresSummed = 0;
         }
     }
 
@@ -434,13 +481,25 @@ public sealed partial class PeerSession
     {
         if (!_incoming.TryGetValue(chunk.RequestId, out var transfer))
         {
+            if (_refusedTransfers.Contains(chunk.RequestId))
+            {
+                return;
+            }
+
             throw Unexpected($"DeltaChunk for {chunk.RequestId}, which is not a transfer in progress");
         }
 
         _group.Counters.AddBytesReceived(chunk.Chunk.Length);
         if (!await transfer.PushAsync(chunk.Chunk, ct).ConfigureAwait(false))
         {
-            // The writer stopped early: its failure says why (bad instructions, too long, a disk error).
+            // The writer stopped early: its failure says why (bad instructions, too long, a disk error). What the
+            // offerer still sends for it is dropped until it ends the transfer.
+            if (_refusedTransfers.Count >= MaxRefusedTransfers)
+            {
+                throw Unexpected($"{MaxRefusedTransfers} refused transfers the peer never ended");
+            }
+
+            _refusedTransfers.Add(chunk.RequestId);
             batch.Flush();
             await FinishTransferAsync(transfer, null, batch, ct).ConfigureAwait(false);
         }
@@ -450,6 +509,11 @@ public sealed partial class PeerSession
     {
         if (!_incoming.TryGetValue(end.RequestId, out var transfer))
         {
+            if (_refusedTransfers.Remove(end.RequestId))
+            {
+                return;
+            }
+
             throw Unexpected($"DeltaEnd for {end.RequestId}, which is not a transfer in progress");
         }
 
@@ -538,6 +602,11 @@ public sealed partial class PeerSession
             // The offering peer gave up on a transfer it started (its file changed while sending).
             if (!_incoming.Remove(refuse.RequestId, out var transfer))
             {
+                if (_refusedTransfers.Remove(refuse.RequestId))
+                {
+                    return; // it stopped sending what we refused
+                }
+
                 throw Unexpected($"Refuse for {refuse.RequestId}, which is not a transfer in progress");
             }
 

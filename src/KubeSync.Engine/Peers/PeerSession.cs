@@ -194,6 +194,7 @@ public sealed partial class PeerSession : IAsyncDisposable
             // The connection is gone; whatever these tasks were doing is retried by the next session.
         }
 
+        LogSummedApplyFailures();
         _group.Unregister(this);
         _group.Readiness.SessionEnded(this);
         if (IsActive)
