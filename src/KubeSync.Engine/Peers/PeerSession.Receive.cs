@@ -289,11 +289,15 @@ public sealed partial class PeerSession
             return;
         }
 
+        var commits = batch.Commits;
         (var answered, local) = await MakeWayAsync(offer, local, batch, ct).ConfigureAwait(false);
         if (answered)
         {
             return;
         }
+
+        // Nothing recorded for the path when the still open transaction read it: no marks or conflicts to clear.
+        var newPath = local is null && batch.Commits == commits;
 
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         ApplyResult result;
@@ -321,7 +325,7 @@ public sealed partial class PeerSession
             if (staged.File is { } file)
             {
                 _group.Counters.FileReceived(inline.Length);
-                await StageAsync(file, offer.RequestId, entry, local, version, owedToSender, batch, ct).ConfigureAwait(false);
+                await StageAsync(file, offer.RequestId, entry, local, version, owedToSender, batch, ct, newPath).ConfigureAwait(false);
                 return;
             }
 
@@ -343,34 +347,35 @@ public sealed partial class PeerSession
             return;
         }
 
-        await RecordAppliedAsync(offer.RequestId, entry, version, owedToSender, result, batch, ct).ConfigureAwait(false);
+        await RecordAppliedAsync(offer.RequestId, entry, version, owedToSender, result, batch, ct, newPath && batch.Commits == commits).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Hands a verified file to the batch: it is renamed into place when the batch flushes (if the local copy is
     /// still as recorded then), recorded in the same transaction, and acknowledged after the commit.
     /// </summary>
-    private async Task StageAsync(StagedFile file, ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct)
+    /// <param name="newPath">The transaction that will record the file read no row for its path.</param>
+    private async Task StageAsync(StagedFile file, ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, ReceiveBatch batch, CancellationToken ct, bool newPath = false)
     {
         var state = await batch.OpenAsync(ct).ConfigureAwait(false);
-        batch.Stage(file, now => StillAsRecorded(now, local), result => RecordApplied(state, requestId, entry, version, owedToSender, result, batch));
+        batch.Stage(file, now => StillAsRecorded(now, local), result => RecordApplied(state, requestId, entry, version, owedToSender, result, batch, newPath));
         Satisfied(entry.Path);
     }
 
-    private async Task RecordAppliedAsync(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch, CancellationToken ct)
+    private async Task RecordAppliedAsync(ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch, CancellationToken ct, bool newPath = false)
     {
         var state = result.Outcome == ApplyOutcome.Applied ? await batch.OpenAsync(ct).ConfigureAwait(false) : null;
-        RecordApplied(state, requestId, entry, version, owedToSender, result, batch);
+        RecordApplied(state, requestId, entry, version, owedToSender, result, batch, newPath);
         Satisfied(entry.Path);
     }
 
-    private void RecordApplied(StateBatch? state, ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch)
+    private void RecordApplied(StateBatch? state, ulong requestId, WireEntry entry, VersionVector version, bool owedToSender, ApplyResult result, ReceiveBatch batch, bool newPath = false)
     {
         var path = entry.Path;
         switch (result.Outcome)
         {
             case ApplyOutcome.Applied:
-                var row = state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender);
+                var row = state!.RecordReceived(path, entry.Type, version, entry.Deleted, entry.Hash, entry.LinkTarget, result.Stat, Peer, owedToSender, newPath);
 
                 // The row's seq tells the offerer which entry of our index it now knows, unless we still owe it the row.
                 batch.Reply(new Ack(requestId, version, owedToSender || _connection.Version < ProtocolVersions.AckSeq ? 0 : row.Seq));

@@ -25,6 +25,9 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
     /// <summary>Rows and replies since the last flush.</summary>
     public int Count { get; private set; }
 
+    /// <summary>State transactions committed so far: unchanged, a row read earlier was read in the open transaction.</summary>
+    public long Commits { get; private set; }
+
     public async ValueTask<StateBatch> OpenAsync(CancellationToken cancellationToken)
     {
         if (_batch is null)
@@ -186,6 +189,7 @@ internal sealed class ReceiveBatch(GroupRuntime group, SendQueue send) : IDispos
 
         try
         {
+            Commits++;
             _batch.Commit();
         }
         finally

@@ -16,18 +16,34 @@ public sealed partial class StateBatch
     /// True when the recorded version is new to the sender too (a merge of its version with ours): it is then owed
     /// the row like every other peer.
     /// </param>
-    public FileRecord RecordReceived(SyncPath path, EntryType type, VersionVector version, bool deleted, byte[]? hash, string? linkTarget, FileStat? onDisk, string fromPeer, bool owedToSender = false)
+    /// <param name="newPath">This transaction read no row for the path before: it can have no dirty marks or conflicts to clear.</param>
+    public FileRecord RecordReceived(SyncPath path, EntryType type, VersionVector version, bool deleted, byte[]? hash, string? linkTarget, FileStat? onDisk, string fromPeer, bool owedToSender = false, bool newPath = false)
     {
         var stat = onDisk ?? default;
         var row = new FileRecord(
             path, type, deleted ? 0 : stat.Size, stat.MtimeNs, stat.Permissions, stat.Uid, stat.Gid, stat.Inode,
             deleted ? null : linkTarget, deleted ? null : hash, version, _nextSeq++, deleted, Racy: false);
         Upsert(row, version, row.Seq);
-        DeleteConflicts(path);
-        _markDirty.Parameters["$path"].Value = path.Value;
-        _markDirty.Parameters["$now"].Value = _now;
-        _markDirty.ExecuteNonQuery();
-        if (!owedToSender)
+        if (!newPath)
+        {
+            DeleteConflicts(path);
+        }
+
+        if (owedToSender)
+        {
+            _markDirty.Parameters["$path"].Value = path.Value;
+            _markDirty.Parameters["$now"].Value = _now;
+            _markDirty.ExecuteNonQuery();
+            return row;
+        }
+
+        // Every other peer is owed the row; the sender has it (a mark it had from before goes).
+        var others = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, node, $t FROM peers WHERE node != $n ON CONFLICT DO NOTHING", "$p", "$t", "$n");
+        others.Parameters["$p"].Value = path.Value;
+        others.Parameters["$t"].Value = _now;
+        others.Parameters["$n"].Value = _store.NodeId(fromPeer, _tx);
+        others.ExecuteNonQuery();
+        if (!newPath)
         {
             DeleteDirty(path, fromPeer);
         }

@@ -47,6 +47,35 @@ public sealed class StateExchangeTests : IDisposable
     }
 
     [Fact]
+    public void RecordReceived_NewPath_OwedToOthersOnly_AndAKnownPathLosesTheSendersOldMarkAndConflict()
+    {
+        var fresh = Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:3"), false, new byte[32], null, Stat(10), "web-1", newPath: true));
+        Assert.Equal(["web-2"], _store.ReadDirty().Select(d => d.Peer));
+
+        // web-1 is owed a local change and in conflict with us; its next version clears both.
+        Batch(b =>
+        {
+            b.MarkDirty(A, "web-1");
+            b.RecordConflict(A, "web-1", VersionVector.Parse("web-1:4"), null);
+            return true;
+        });
+        Assert.Equal(["web-1", "web-2"], _store.ReadDirty().Select(d => d.Peer).Order());
+        var next = Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-0:1,web-1:5"), false, new byte[32], null, Stat(12), "web-1"));
+
+        Assert.Equal(["web-2"], _store.ReadDirty().Select(d => d.Peer));
+        Assert.Empty(_store.ReadConflicts());
+        Assert.True(next.Seq > fresh.Seq);
+    }
+
+    [Fact]
+    public void RecordReceived_OwedToSender_EveryPeerIsOwedTheRow()
+    {
+        Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-0:1,web-1:3"), false, new byte[32], null, Stat(10), "web-1", owedToSender: true, newPath: true));
+
+        Assert.Equal(["web-1", "web-2"], _store.ReadDirty().Select(d => d.Peer).Order());
+    }
+
+    [Fact]
     public void RecordReceived_Deletion_IsATombstone()
     {
         Batch(b => b.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:1"), false, new byte[32], null, Stat(10), "web-1"));
