@@ -51,6 +51,9 @@ internal static partial class PeerLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: could not apply {Count} more paths from {Peer} in the last {Seconds} s (not logged one by one); the last: {Reason}")]
     public static partial void ApplyFailuresSummed(ILogger logger, string group, int count, string peer, int seconds, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Group}: {Peer} refused the last {Count} offers in a row (the last: {Reason}); offering them again every {Seconds} s until it takes one")]
+    public static partial void PeerRefusesOffers(ILogger logger, string group, string peer, int count, string reason, int seconds);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Group}: {Peer} refused {Path}: {Reason}; offered again later")]
     public static partial void OfferRefused(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string peer, string reason);
 

@@ -50,7 +50,7 @@ public sealed partial class PeerSession
 
             if (!_wakeRequested)
             {
-                await _wake.WaitAsync(_group.Tuning.RetryDelay, ct).ConfigureAwait(false);
+                await _wake.WaitAsync(CurrentRetryDelay, ct).ConfigureAwait(false);
             }
         }
     }
@@ -135,7 +135,7 @@ public sealed partial class PeerSession
     {
         lock (_lock)
         {
-            _retryAfter[path] = _group.Time.GetTimestamp() + (long)(_group.Tuning.RetryDelay.TotalSeconds * _group.Time.TimestampFrequency);
+            _retryAfter[path] = _group.Time.GetTimestamp() + (long)(CurrentRetryDelay.TotalSeconds * _group.Time.TimestampFrequency);
         }
     }
 
@@ -261,9 +261,11 @@ public sealed partial class PeerSession
         switch (answer)
         {
             case Have:
+                NoteTaken();
                 (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, offer.Entry.Version);
                 break;
             case Ack ack:
+                NoteTaken();
                 var state = await batch.OpenAsync(ct).ConfigureAwait(false);
                 state.Confirm(path, Peer, ack.Version);
                 if (ack.Seq > 0 && ack.Version.Equals(offer.Entry.Version))
@@ -292,7 +294,7 @@ public sealed partial class PeerSession
                 break;
             case Refuse refuse:
                 offer.Refused = true;
-                PeerLog.OfferRefused(_log, _group.Name, path, Peer, refuse.Reason);
+                NoteRefused(path, refuse.Reason);
                 RetryLater(path.Value);
                 break;
         }
