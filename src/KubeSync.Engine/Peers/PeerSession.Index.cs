@@ -14,6 +14,9 @@ public sealed partial class PeerSession
 {
     private readonly Dictionary<ulong, SyncPath> _wants = [];
     private readonly Dictionary<string, ulong> _awaiting = new(StringComparer.Ordinal);
+
+    /// <summary>The request id of an awaited path we did not Want because the peer pushes it (never a real id: ids start at 1 or 2).</summary>
+    private const ulong PushedNotWanted = 0;
     private bool _roundActive;
     private bool _roundReading;
     private long _roundMaxSeq;
@@ -77,8 +80,9 @@ public sealed partial class PeerSession
             }
         }
 
-        foreach (var entry in index.Entries)
+        for (var i = 0; i < index.Entries.Count; i++)
         {
+            var entry = index.Entries[i];
             if (!_group.Rules.IsIncluded(entry.Path))
             {
                 continue;
@@ -106,6 +110,18 @@ public sealed partial class PeerSession
                     {
                         if (_awaiting.ContainsKey(entry.Path.Value))
                         {
+                            break;
+                        }
+
+                        if (index.IsPushed(i))
+                        {
+                            // The peer offers it on its own: wait for that offer, unless it already came and is
+                            // still being written (staged or streaming, so not yet in the state).
+                            if (!batch.Durability.Holds(entry.Path) && !IsIncoming(entry.Path))
+                            {
+                                _awaiting[entry.Path.Value] = PushedNotWanted;
+                            }
+
                             break;
                         }
 
@@ -185,27 +201,32 @@ public sealed partial class PeerSession
             var cursor = since;
             var frameBudget = _group.Handshake.MaxFrameLength / 2;
             var entries = new List<WireEntry>();
+            List<bool>? pushed = FlagsPushed ? [] : null;
             var size = 0;
             while (true)
             {
-                IReadOnlyList<State.FileRecord> rows;
+                IReadOnlyList<(State.FileRecord Row, bool Owed)> rows;
                 using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
                 {
-                    rows = _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage);
+                    rows = pushed is null
+                        ? [.. _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage).Select(r => (r, false))]
+                        : _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage, Peer);
                 }
 
-                foreach (var row in rows)
+                foreach (var (row, owed) in rows)
                 {
                     var entry = WireEntry.FromRecord(row);
                     var estimate = EstimateSize(entry);
                     if (entries.Count > 0 && (size + estimate > frameBudget || entries.Count >= ProtocolLimits.MaxIndexBatchEntries))
                     {
-                        await _send.SendBulkAsync(new IndexBatch(entries, More: true, ReadyFlag), ct).ConfigureAwait(false);
+                        await _send.SendBulkAsync(new IndexBatch(entries, More: true, ReadyFlag, pushed), ct).ConfigureAwait(false);
                         entries = [];
+                        pushed = pushed is null ? null : [];
                         size = 0;
                     }
 
                     entries.Add(entry);
+                    pushed?.Add(owed);
                     size += estimate;
                     cursor = row.Seq;
                 }
@@ -216,7 +237,7 @@ public sealed partial class PeerSession
                 }
             }
 
-            await _send.SendBulkAsync(new IndexBatch(entries, More: false, ReadyFlag), ct).ConfigureAwait(false);
+            await _send.SendBulkAsync(new IndexBatch(entries, More: false, ReadyFlag, pushed), ct).ConfigureAwait(false);
             lock (_lock)
             {
                 if (_nextIndexSince is not { } next)
@@ -229,6 +250,12 @@ public sealed partial class PeerSession
             }
         }
     }
+
+    /// <summary>
+    /// Whether our IndexBatches flag the entries we owe the peer (protocol version 5): our pusher offers them on its
+    /// own once the peer takes part, so the peer need not Want them. A receive-only member never pushes.
+    /// </summary>
+    private bool FlagsPushed => _connection.Version >= ProtocolVersions.PushedEntries && !_group.ReceiveOnly;
 
     /// <summary>An upper bound of an entry's encoded size, to keep an IndexBatch within the frame limit.</summary>
     private static int EstimateSize(WireEntry entry)

@@ -649,6 +649,9 @@ public sealed partial class PeerSession
         await OnAnswerAsync(refuse.RequestId, refuse, batch, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Whether a large file at <paramref name="path"/> is streaming in (its offer came, its DeltaEnd not yet).</summary>
+    private bool IsIncoming(SyncPath path) => _incoming.Values.Any(t => t.Entry.Path == path);
+
     /// <summary>The received message said nothing else is coming for a path we wanted in a pull round.</summary>
     private void Satisfied(SyncPath path)
     {

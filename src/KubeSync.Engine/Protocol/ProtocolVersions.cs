@@ -7,7 +7,7 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 4;
+    public const int Max = 5;
 
     /// <summary>
     /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
@@ -23,4 +23,10 @@ public static class ProtocolVersions
     /// count the pushed rows as read from the receiver's index (<see cref="Ack.Seq"/>).
     /// </summary>
     public const int AckSeq = 4;
+
+    /// <summary>
+    /// First version whose IndexBatches flag the entries the sender owes the requester and pushes on its own
+    /// (<see cref="IndexBatch.Pushed"/>): the requester waits for their offers instead of sending a Want for each.
+    /// </summary>
+    public const int PushedEntries = 5;
 }

@@ -100,6 +100,37 @@ public sealed partial class StateStore
     }
 
     /// <summary>
+    /// As <see cref="ReadChangesSince(long, int)"/>, with each row's flag whether it is owed to <paramref name="peer"/>
+    /// and not in conflict with it: exactly the rows the pusher offers that peer (<see cref="ReadOwed"/>).
+    /// </summary>
+    public IReadOnlyList<(FileRecord Row, bool Owed)> ReadChangesSince(long sinceSeq, int limit, string peer)
+    {
+        if (!TryGetNodeId(peer, out var id))
+        {
+            return [.. ReadChangesSince(sinceSeq, limit).Select(r => (r, false))];
+        }
+
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText =
+            $"""
+            SELECT {FileColumns}, EXISTS (SELECT 1 FROM dirty d WHERE d.path = files.path AND d.peer = $p
+                AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.path = d.path AND c.peer = d.peer))
+            FROM files WHERE seq > $s ORDER BY seq LIMIT $n
+            """;
+        cmd.Parameters.AddWithValue("$s", sinceSeq);
+        cmd.Parameters.AddWithValue("$n", limit);
+        cmd.Parameters.AddWithValue("$p", id);
+        using var r = cmd.ExecuteReader();
+        var result = new List<(FileRecord, bool)>();
+        while (r.Read())
+        {
+            result.Add((ReadRecord(r), r.GetInt64(14) != 0));
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The rows owed to <paramref name="peer"/> with paths after <paramref name="afterPath"/> in path order (a cursor,
     /// so a pusher walks the whole set once before starting over), leaving out paths in conflict with that peer.
     /// </summary>

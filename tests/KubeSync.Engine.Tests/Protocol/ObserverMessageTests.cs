@@ -21,7 +21,7 @@ public sealed class ObserverMessageTests
     }
 
     [Theory]
-    [InlineData(4)]
+    [InlineData(8)]
     [InlineData(255)]
     public void Decode_IndexBatchWithUnknownFlagBits_IsMalformed(byte flags)
     {

@@ -80,6 +80,8 @@ internal sealed class ProtocolTestData(int seed, int maxBlob = ProtocolLimits.Ma
         yield return new Pong(Id());
         yield return new IndexRequest(_random.NextInt64(0, long.MaxValue));
         yield return new IndexBatch([.. Enumerable.Range(0, _random.Next(0, 20)).Select(_ => Entry())], _random.Next(2) == 0, _random.Next(2) == 0);
+        var flagged = _random.Next(0, 20);
+        yield return new IndexBatch([.. Enumerable.Range(0, flagged).Select(_ => Entry())], _random.Next(2) == 0, _random.Next(2) == 0, [.. Enumerable.Range(0, flagged).Select(_ => _random.Next(2) == 0)]);
         yield return new Want(Id(), Path());
         yield return new Offer(Id(), Entry(), null);
         yield return new Offer(Id(), SmallFile(out var content), content);

@@ -116,6 +116,33 @@ public sealed class StateExchangeTests : IDisposable
     }
 
     [Fact]
+    public void ReadChangesSince_ForAPeer_FlagsTheRowsItsPusherOffers_OwedAndNotInConflict()
+    {
+        Batch(b =>
+        {
+            foreach (var name in new[] { "owed", "confirmed", "conflicted", "elsewhere" })
+            {
+                b.RecordLocal(new LocalObservation(SyncPath.Parse(name), Stat(1), new byte[32], null, false), markDirty: false);
+            }
+
+            b.MarkDirty(SyncPath.Parse("owed"), "web-1");
+            b.MarkDirty(SyncPath.Parse("conflicted"), "web-1");
+            b.RecordConflict(SyncPath.Parse("conflicted"), "web-1", VersionVector.Parse("web-1:1"), null);
+            b.MarkDirty(SyncPath.Parse("elsewhere"), "web-2");
+            return 0;
+        });
+
+        var page = _store.ReadChangesSince(0, 10, "web-1");
+
+        Assert.Equal(
+            [("owed", true), ("confirmed", false), ("conflicted", false), ("elsewhere", false)],
+            page.Select(r => (r.Row.Path.Value, r.Owed)));
+        Assert.Equal(["elsewhere"], _store.ReadChangesSince(0, 10, "web-2").Where(r => r.Owed).Select(r => r.Row.Path.Value));
+        Assert.All(_store.ReadChangesSince(0, 10, "never-met"), r => Assert.False(r.Owed));
+        Assert.Equal(["conflicted", "elsewhere"], _store.ReadChangesSince(2, 10, "web-1").Select(r => r.Row.Path.Value));
+    }
+
+    [Fact]
     public void RecordConflict_ThenReceiveResolution_ConflictCleared()
     {
         Batch(b => b.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true));
