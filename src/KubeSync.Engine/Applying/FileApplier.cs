@@ -71,7 +71,7 @@ public sealed partial class FileApplier
     /// false leaves the target alone and the result is <see cref="ApplyOutcome.Stale"/>.</param>
     internal ApplyResult Publish(StagedFile file, Func<FileStat?, bool>? stillSafe = null)
     {
-        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe, (int)file.Handle.DangerousGetHandle());
+        var result = Replace(file.Directory, file.Path, file.Name, file.Temp, file.Meta, isSymlink: false, stillSafe, file.Handle);
         file.Published = result.Outcome == ApplyOutcome.Applied;
         return result;
     }
@@ -254,9 +254,14 @@ public sealed partial class FileApplier
         return handle;
     }
 
-    /// <param name="tempFd">The temp file's open descriptor, when there is one: its metadata is set and read through it.</param>
-    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null, int tempFd = -1)
+    /// <param name="tempHandle">
+    /// The temp file's open descriptor, when there is one: its metadata is set and read through it, and it is closed
+    /// right before the rename, so that the close's IN_CLOSE_WRITE names the temp file (which the watcher drops by its
+    /// name) and not the target (which the watcher would have to stat a second time to know it as ours).
+    /// </param>
+    private ApplyResult Replace(ConfinedDirectory dir, SyncPath path, byte[] name, byte[] temp, FileMetadata meta, bool isSymlink, Func<FileStat?, bool>? stillSafe = null, SafeFileHandle? tempHandle = null)
     {
+        var tempFd = tempHandle is null ? -1 : (int)tempHandle.DangerousGetHandle();
         var rc = dir.Stat(name, out var existing);
         var found = rc == 0;
 
@@ -299,6 +304,7 @@ public sealed partial class FileApplier
             return ApplyResult.Failed($"cannot stat the temp file of {path}: {NativeFileSystem.Describe(rc)}");
         }
 
+        tempHandle?.Dispose();
         Writes.Record(path, stat);
         rc = dir.Rename(temp, name);
         return rc == 0 ? ApplyResult.Applied(stat) : ApplyResult.Failed($"cannot rename into {path}: {NativeFileSystem.Describe(rc)}");

@@ -5,6 +5,7 @@ using KubeSync.Engine.Applying;
 using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.State;
+using KubeSync.Engine.Watching;
 using KubeSync.Testing;
 
 namespace KubeSync.Engine.Tests.Applying;
@@ -63,6 +64,57 @@ public sealed class ApplyBatchTests : IDisposable
         Assert.Empty(TempFiles());
         Assert.True(batch.IsEmpty);
         Assert.False(batch.Holds(SyncPath.Parse("sub/b.conf")));
+    }
+
+    [Fact]
+    public async Task Publish_ClosesTheTempFileBeforeItsRename_SoNoCloseEventNamesTheTarget()
+    {
+        var events = ReadEventsDuring(async () =>
+        {
+            using var batch = new ApplyBatch(_applier);
+            batch.Add(await Stage("a.conf", "new a"), _ => true, _ => { });
+            batch.Publish();
+        });
+
+        // The watcher drops the temp file's events by their name; one naming the target costs it a stat to know it as ours.
+        Assert.Contains(events, e => e.Name == "a.conf" && (e.Mask & InotifyNative.InMovedTo) != 0);
+        Assert.Contains(events, e => e.Name.StartsWith(FileApplier.TempPrefix, StringComparison.Ordinal) && (e.Mask & InotifyNative.InCloseWrite) != 0);
+        Assert.DoesNotContain(events, e => e.Name == "a.conf" && (e.Mask & InotifyNative.InCloseWrite) != 0);
+        Assert.Equal("new a", Read("a.conf"));
+    }
+
+    /// <summary>The inotify events of the root while <paramref name="work"/> runs (all queued by the time it returns).</summary>
+    private unsafe List<(uint Mask, string Name)> ReadEventsDuring(Func<Task> work)
+    {
+        var fd = InotifyNative.InotifyInit1(InotifyNative.NonBlock | InotifyNative.CloExec);
+        Assert.True(fd >= 0, "inotify_init1");
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+        var root = Encoding.UTF8.GetBytes(_root + "\0");
+        fixed (byte* p = root)
+        {
+            Assert.True(InotifyNative.InotifyAddWatch(fd, p, InotifyNative.InCloseWrite | InotifyNative.InMovedTo) >= 0, "inotify_add_watch");
+        }
+
+        work().GetAwaiter().GetResult();
+        var events = new List<(uint, string)>();
+        var buffer = new byte[64 * 1024];
+        fixed (byte* b = buffer)
+        {
+            nint n;
+            while ((n = InotifyNative.Read(fd, b, (nuint)buffer.Length)) > 0)
+            {
+                for (var at = 0; at < n;)
+                {
+                    var mask = BitConverter.ToUInt32(buffer, at + 4);
+                    var length = BitConverter.ToInt32(buffer, at + 12);
+                    var name = Encoding.UTF8.GetString(buffer, at + InotifyNative.EventHeaderSize, length).TrimEnd('\0');
+                    events.Add((mask, name));
+                    at += InotifyNative.EventHeaderSize + length;
+                }
+            }
+        }
+
+        return events;
     }
 
     [Fact]
