@@ -107,7 +107,7 @@ public sealed partial class PeerSession
             return null;
         }
 
-        var data = new byte[row.Size];
+        var data = GC.AllocateUninitializedArray<byte>((int)row.Size); // filled below, or dropped
         var read = 0;
         while (read < data.Length)
         {
@@ -262,12 +262,20 @@ public sealed partial class PeerSession
         {
             case Have:
                 NoteTaken();
-                (await batch.OpenAsync(ct).ConfigureAwait(false)).Confirm(path, Peer, offer.Entry.Version);
+                (await batch.OpenAsync(ct).ConfigureAwait(false)).ConfirmOffered(path, Peer, offer.Entry.Seq, offer.Entry.Version);
                 break;
             case Ack ack:
                 NoteTaken();
                 var state = await batch.OpenAsync(ct).ConfigureAwait(false);
-                state.Confirm(path, Peer, ack.Version);
+                if (ack.Version.Equals(offer.Entry.Version))
+                {
+                    state.ConfirmOffered(path, Peer, offer.Entry.Seq, ack.Version);
+                }
+                else
+                {
+                    state.Confirm(path, Peer, ack.Version);
+                }
+
                 if (ack.Seq > 0 && ack.Version.Equals(offer.Entry.Version))
                 {
                     // The peer holds exactly what we sent under that seq (a version of its own would not be ours).

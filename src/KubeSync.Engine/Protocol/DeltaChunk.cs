@@ -19,7 +19,7 @@ public sealed record DeltaChunk(ulong RequestId, ReadOnlyMemory<byte> Chunk) : P
     public static DeltaChunk Read(ref PayloadReader reader)
     {
         var requestId = reader.ReadVarint("request id");
-        return new DeltaChunk(requestId, reader.ReadBytes("chunk", DeltaLimits.MaxChunkLength).ToArray());
+        return new DeltaChunk(requestId, Copy(reader.ReadBytes("chunk", DeltaLimits.MaxChunkLength)));
     }
 
     /// <summary>Decodes the instructions (literals point into <see cref="Chunk"/>); a defect is <see cref="ProtocolError.Malformed"/>.</summary>

@@ -41,6 +41,6 @@ public sealed record Offer(ulong RequestId, WireEntry Entry, ReadOnlyMemory<byte
             throw reader.Malformed("inline data", $"{data.Length} bytes for a {(entry.Deleted ? "deleted " : "")}{entry.Type} of size {entry.Size}");
         }
 
-        return new Offer(requestId, entry, data.ToArray());
+        return new Offer(requestId, entry, Copy(data));
     }
 }

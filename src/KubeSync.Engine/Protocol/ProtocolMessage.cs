@@ -12,4 +12,12 @@ public abstract record ProtocolMessage
 
     /// <summary>Writes the payload (without the frame header).</summary>
     public abstract void Write(PayloadWriter writer);
+
+    /// <summary>A copy of content bytes out of the frame buffer, without first zeroing the new array.</summary>
+    private protected static byte[] Copy(ReadOnlySpan<byte> bytes)
+    {
+        var copy = GC.AllocateUninitializedArray<byte>(bytes.Length);
+        bytes.CopyTo(copy);
+        return copy;
+    }
 }

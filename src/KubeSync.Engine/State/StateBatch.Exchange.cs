@@ -126,6 +126,21 @@ public sealed partial class StateBatch
         return DeleteDirty(path, peer) > 0;
     }
 
+    /// <summary>
+    /// <paramref name="peer"/> holds exactly the version we offered it from the row whose seq was
+    /// <paramref name="offeredSeq"/>. While the row is still that one (every new version takes a new seq), the dirty
+    /// mark goes in one statement, without reading and decoding the row's version; when the row changed since the
+    /// offer, or no mark was left to delete, <see cref="Confirm"/> decides as for any other version.
+    /// </summary>
+    public bool ConfirmOffered(SyncPath path, string peer, long offeredSeq, VersionVector offeredVersion)
+    {
+        var cmd = Reused("DELETE FROM dirty WHERE path = $p AND peer = $n AND (SELECT seq FROM files WHERE path = $p) = $s", "$p", "$n", "$s");
+        cmd.Parameters["$p"].Value = path.Value;
+        cmd.Parameters["$n"].Value = _store.NodeId(peer, _tx);
+        cmd.Parameters["$s"].Value = offeredSeq;
+        return cmd.ExecuteNonQuery() > 0 || Confirm(path, peer, offeredVersion);
+    }
+
     /// <summary>Records (or updates) a conflict with <paramref name="peer"/>'s concurrent version.</summary>
     public void RecordConflict(SyncPath path, string peer, VersionVector theirVersion, byte[]? theirHash)
     {

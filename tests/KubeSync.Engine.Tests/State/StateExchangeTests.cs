@@ -143,6 +143,28 @@ public sealed class StateExchangeTests : IDisposable
     }
 
     [Fact]
+    public void ConfirmOffered_RowUnchangedSinceTheOffer_ClearsTheMark_ChangedRowKeepsIt()
+    {
+        var offered = Batch(b =>
+        {
+            b.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true);
+            return b.Read(A)!;
+        });
+        Assert.Contains(_store.ReadDirty(), d => d.Peer == "web-1");
+
+        // The row changed after the offer went out: the peer's ack of the old version leaves the new one owed.
+        Batch(b => b.RecordVersion(A, offered.Version.Increment("web-0")));
+        Assert.False(Batch(b => b.ConfirmOffered(A, "web-1", offered.Seq, offered.Version)));
+        Assert.Contains(_store.ReadDirty(), d => d.Peer == "web-1");
+
+        var current = _store.Get(A)!;
+        Assert.True(Batch(b => b.ConfirmOffered(A, "web-1", current.Seq, current.Version)));
+        Assert.DoesNotContain(_store.ReadDirty(), d => d.Peer == "web-1");
+        Assert.Contains(_store.ReadDirty(), d => d.Peer == "web-2");
+        Assert.False(Batch(b => b.ConfirmOffered(A, "web-1", current.Seq, current.Version)));
+    }
+
+    [Fact]
     public void RecordConflict_ThenReceiveResolution_ConflictCleared()
     {
         Batch(b => b.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true));
