@@ -38,6 +38,8 @@ only=""
 tools_list=kubesync,lsyncd,clsync
 work=${KUBESYNC_BENCH_WORK:-$repo/bench/.work}
 results_root=${KUBESYNC_BENCH_RESULTS:-$repo/bench/results}
+# kubesync reads KUBESYNC_* variables as configuration (an unknown key is an error): the benchmark's own stay here.
+unset "${!KUBESYNC_BENCH_@}"
 install=1
 
 while [[ $# -gt 0 ]]; do

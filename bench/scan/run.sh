@@ -25,6 +25,8 @@ repo=$(cd "$script_dir/../.." && pwd)
 runs=${KUBESYNC_BENCH_RUNS:-5}
 work=${KUBESYNC_BENCH_WORK:-$repo/bench/.work}
 results_root=${KUBESYNC_BENCH_RESULTS:-$repo/bench/results}
+# kubesync reads KUBESYNC_* variables as configuration (an unknown key is an error): the benchmark's own stay here.
+unset "${!KUBESYNC_BENCH_@}"
 install=1
 touch_count=100
 

@@ -35,6 +35,8 @@ initial_runs=3
 only=""
 work=${KUBESYNC_BENCH_WORK:-$repo/bench/.work}
 results_root=${KUBESYNC_BENCH_RESULTS:-$repo/bench/results}
+# kubesync reads KUBESYNC_* variables as configuration (an unknown key is an error): the benchmark's own stay here.
+unset "${!KUBESYNC_BENCH_@}"
 install=1
 tree_override=""
 big_mib=1024

@@ -14,6 +14,19 @@ internal static class ConfigTreeBuilder
     /// <summary>Variables with the prefix that are not keys.</summary>
     private static readonly HashSet<string> NotKeys = new(StringComparer.OrdinalIgnoreCase) { "KUBESYNC_CONFIG" };
 
+    /// <summary>
+    /// What Kubernetes puts into every pod of a namespace for each Service there (service links): for a Service
+    /// <c>kubesync</c> (the chart's, released as <c>kubesync</c>) or <c>kubesync-metrics</c>, variables such as
+    /// <c>KUBESYNC_SERVICE_HOST</c>, <c>KUBESYNC_PORT_8080_TCP_ADDR</c> or <c>KUBESYNC_METRICS_SERVICE_PORT_HTTP</c>. They
+    /// name no key and must not stop the sidecar; a name with <c>__</c> is a key path and is never taken for one.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex ServiceLink = new(
+        "^KUBESYNC_(?:[A-Z0-9_]*_)?(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_[0-9]+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Whether <paramref name="name"/> is a Kubernetes service link variable rather than a key override.</summary>
+    internal static bool IsServiceLink(string name) => !name.Contains("__", StringComparison.Ordinal) && ServiceLink.IsMatch(name);
+
     public static ConfigNode.Map FromYaml(string yaml, string sourceName)
     {
         var stream = new YamlStream();
@@ -43,7 +56,7 @@ internal static class ConfigTreeBuilder
     public static void ApplyEnvironment(ConfigNode.Map root, IDictionary environment)
     {
         var names = environment.Keys.Cast<object>().Select(k => k.ToString()!)
-            .Where(k => k.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && !NotKeys.Contains(k))
+            .Where(k => k.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && !NotKeys.Contains(k) && !IsServiceLink(k))
             .Order(StringComparer.Ordinal);
         foreach (var name in names)
         {

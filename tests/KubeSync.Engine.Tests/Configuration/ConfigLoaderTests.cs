@@ -112,6 +112,35 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void Load_KubernetesServiceLinksOfAServiceNamedKubesync_AreNotKeys()
+    {
+        // What a pod gets for the chart's Service released as "kubesync" (port 8080) and for a "kubesync-metrics" Service.
+        var c = Load(Full, new()
+        {
+            ["KUBESYNC_SERVICE_HOST"] = "10.96.0.12",
+            ["KUBESYNC_SERVICE_PORT"] = "8080",
+            ["KUBESYNC_SERVICE_PORT_HTTP"] = "8080",
+            ["KUBESYNC_PORT"] = "tcp://10.96.0.12:8080",
+            ["KUBESYNC_PORT_8080_TCP"] = "tcp://10.96.0.12:8080",
+            ["KUBESYNC_PORT_8080_TCP_PROTO"] = "tcp",
+            ["KUBESYNC_PORT_8080_TCP_PORT"] = "8080",
+            ["KUBESYNC_PORT_8080_TCP_ADDR"] = "10.96.0.12",
+            ["KUBESYNC_METRICS_SERVICE_HOST"] = "10.96.0.13",
+            ["KUBESYNC_METRICS_PORT_9090_TCP_ADDR"] = "10.96.0.13",
+            ["KUBESYNC_NODE"] = "web-9",
+        });
+
+        Assert.Equal("web-9", c.Node);
+    }
+
+    [Theory]
+    [InlineData("KUBESYNC_SERVIC_HOST", "servic_host: unknown key")]
+    [InlineData("KUBESYNC_GROUPS__0__PORT", "groups[0].port: unknown key")]
+    [InlineData("KUBESYNC_PORT_HTTP", "port_http: unknown key")]
+    public void Load_EnvironmentNamingNoKey_IsStillAnError(string variable, string expected) =>
+        Assert.Contains(expected, Error(Full, new() { [variable] = "x" }));
+
+    [Fact]
     public void Load_EnvironmentOnly_BuildsAGroup()
     {
         var c = Load("", new() { ["KUBESYNC_NODE"] = "a", ["KUBESYNC_GROUPS__0__NAME"] = "web", ["KUBESYNC_GROUPS__0__ROOT"] = "/srv" });
