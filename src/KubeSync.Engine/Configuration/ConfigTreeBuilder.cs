@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace KubeSync.Engine.Configuration;
 
 /// <summary>Builds the untyped tree from YAML text and overlays <c>KUBESYNC_*</c> environment variables on it.</summary>
-internal static class ConfigTreeBuilder
+internal static partial class ConfigTreeBuilder
 {
     /// <summary>Environment variables with this prefix override keys: <c>KUBESYNC_TIMING__DEBOUNCE</c>, <c>KUBESYNC_GROUPS__0__ROOT</c>.</summary>
     public const string EnvironmentPrefix = "KUBESYNC_";
@@ -20,12 +20,11 @@ internal static class ConfigTreeBuilder
     /// <c>KUBESYNC_SERVICE_HOST</c>, <c>KUBESYNC_PORT_8080_TCP_ADDR</c> or <c>KUBESYNC_METRICS_SERVICE_PORT_HTTP</c>. They
     /// name no key and must not stop the sidecar; a name with <c>__</c> is a key path and is never taken for one.
     /// </summary>
-    private static readonly System.Text.RegularExpressions.Regex ServiceLink = new(
-        "^KUBESYNC_(?:[A-Z0-9_]*_)?(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_[0-9]+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$",
-        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    [System.Text.RegularExpressions.GeneratedRegex("^KUBESYNC_(?:[A-Z0-9_]*_)?(?:SERVICE_HOST|SERVICE_PORT(?:_[A-Z0-9_]+)?|PORT(?:_[0-9]+_(?:TCP|UDP|SCTP)(?:_(?:PROTO|PORT|ADDR))?)?)$")]
+    private static partial System.Text.RegularExpressions.Regex ServiceLink();
 
     /// <summary>Whether <paramref name="name"/> is a Kubernetes service link variable rather than a key override.</summary>
-    internal static bool IsServiceLink(string name) => !name.Contains("__", StringComparison.Ordinal) && ServiceLink.IsMatch(name);
+    internal static bool IsServiceLink(string name) => !name.Contains("__", StringComparison.Ordinal) && ServiceLink().IsMatch(name);
 
     public static ConfigNode.Map FromYaml(string yaml, string sourceName)
     {

@@ -116,8 +116,8 @@ public sealed partial class PeerSession
                         if (index.IsPushed(i))
                         {
                             // The peer offers it on its own: wait for that offer, unless it already came and is
-                            // still being written (staged or streaming, so not yet in the state).
-                            if (!batch.Durability.Holds(entry.Path) && !IsIncoming(entry.Path))
+                            // still streaming in (staged files were recorded before this batch was read).
+                            if (!IsIncoming(entry.Path))
                             {
                                 _awaiting[entry.Path.Value] = PushedNotWanted;
                             }
@@ -208,9 +208,7 @@ public sealed partial class PeerSession
                 IReadOnlyList<(State.FileRecord Row, bool Owed)> rows;
                 using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
                 {
-                    rows = pushed is null
-                        ? [.. _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage).Select(r => (r, false))]
-                        : _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage, Peer);
+                    rows = _group.Group.Store.ReadChangesSince(cursor, _group.Tuning.IndexPage, owedTo: pushed is null ? null : Peer);
                 }
 
                 foreach (var (row, owed) in rows)

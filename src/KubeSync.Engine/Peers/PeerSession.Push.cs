@@ -267,19 +267,18 @@ public sealed partial class PeerSession
             case Ack ack:
                 NoteTaken();
                 var state = await batch.OpenAsync(ct).ConfigureAwait(false);
-                if (ack.Version.Equals(offer.Entry.Version))
-                {
-                    state.ConfirmOffered(path, Peer, offer.Entry.Seq, ack.Version);
-                }
-                else
+                if (!ack.Version.Equals(offer.Entry.Version))
                 {
                     state.Confirm(path, Peer, ack.Version);
                 }
-
-                if (ack.Seq > 0 && ack.Version.Equals(offer.Entry.Version))
+                else
                 {
-                    // The peer holds exactly what we sent under that seq (a version of its own would not be ours).
-                    NoteAckedSeq(state, ack.Seq, batch);
+                    state.ConfirmOffered(path, Peer, offer.Entry.Seq, ack.Version);
+                    if (ack.Seq > 0)
+                    {
+                        // The peer holds exactly what we sent under that seq (a version of its own would not be ours).
+                        NoteAckedSeq(state, ack.Seq, batch);
+                    }
                 }
 
                 if (!offer.Streaming)

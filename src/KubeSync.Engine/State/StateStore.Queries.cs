@@ -100,12 +100,13 @@ public sealed partial class StateStore
     }
 
     /// <summary>
-    /// As <see cref="ReadChangesSince(long, int)"/>, with each row's flag whether it is owed to <paramref name="peer"/>
-    /// and not in conflict with it: exactly the rows the pusher offers that peer (<see cref="ReadOwed"/>).
+    /// As <see cref="ReadChangesSince(long, int)"/>, with each row's flag whether it is owed to <paramref name="owedTo"/>
+    /// and not in conflict with it: exactly the rows the pusher offers that peer (<see cref="ReadOwed"/>). Without a
+    /// peer, or for one never recorded, no row is flagged.
     /// </summary>
-    public IReadOnlyList<(FileRecord Row, bool Owed)> ReadChangesSince(long sinceSeq, int limit, string peer)
+    public IReadOnlyList<(FileRecord Row, bool Owed)> ReadChangesSince(long sinceSeq, int limit, string? owedTo)
     {
-        if (!TryGetNodeId(peer, out var id))
+        if (owedTo is null || !TryGetNodeId(owedTo, out var id))
         {
             return [.. ReadChangesSince(sinceSeq, limit).Select(r => (r, false))];
         }
