@@ -24,6 +24,7 @@ public sealed partial class InotifyWatcher
             var lastRead = 0L;
             while (!_stopping)
             {
+                _woken = false;
                 Touched();
                 while (_injected.TryDequeue(out var mask))
                 {
@@ -64,7 +65,8 @@ public sealed partial class InotifyWatcher
                     lastRead = now;
                     timeout = WaitLimit();
                     var pause = timeout == Timeout.InfiniteTimeSpan || BurstPause < timeout ? BurstPause : timeout;
-                    if (inBurst && pause > TimeSpan.Zero)
+                    // A wake-up read together with the events (a stop, new rules) is not waited out.
+                    if (inBurst && pause > TimeSpan.Zero && !_woken)
                     {
                         Wait(pause, watchInotify: false, out _);
                     }
@@ -127,6 +129,7 @@ public sealed partial class InotifyWatcher
         {
             long value;
             _ = InotifyNative.Read(_wakeFd, (byte*)&value, sizeof(long));
+            _woken = true;
         }
 
         readable = watchInotify && (fds[1].Revents & PollIn) != 0;

@@ -38,6 +38,10 @@ public sealed partial class InotifyWatcher : IAsyncDisposable
     private Task _scanLoop = Task.CompletedTask;
     private volatile WatchState _state;
     private volatile bool _stopping;
+
+    /// <summary>On the reading thread: the last wait read a wake-up (a stop, an update) since the loop last went round.</summary>
+    private bool _woken;
+
     private volatile bool _scanning;
     private int _started;
     private int _stopCalls;
