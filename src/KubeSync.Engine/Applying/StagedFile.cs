@@ -39,6 +39,20 @@ public sealed class StagedFile : IDisposable
     /// <summary>The rename happened: the temp name no longer exists.</summary>
     internal bool Published { get; set; }
 
+    private SafeFileHandle? _replaced;
+
+    /// <summary>
+    /// Keeps <paramref name="replaced"/>, an open descriptor of the file this one replaces (a delta's basis), until
+    /// after the rename. The last close of a replaced file frees its blocks, which for 1 GiB on ext4 takes 0.6 s;
+    /// held open, the rename only unlinks it, and once published the close runs on a pool thread while the
+    /// receiver commits and acknowledges. Without a rename it is closed with this file.
+    /// </summary>
+    public void HoldReplaced(SafeFileHandle replaced)
+    {
+        _replaced?.Dispose();
+        _replaced = replaced;
+    }
+
     public void Dispose()
     {
         if (Directory.Fd >= 0 && !Published)
@@ -47,6 +61,19 @@ public sealed class StagedFile : IDisposable
         }
 
         Handle.Dispose();
+        if (_replaced is { } replaced)
+        {
+            _replaced = null;
+            if (Published)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static h => h.Dispose(), replaced, preferLocal: false);
+            }
+            else
+            {
+                replaced.Dispose();
+            }
+        }
+
         if (_ownsDirectory)
         {
             Directory.Dispose();

@@ -203,6 +203,7 @@ public static unsafe class NativeFileSystem
             (int)b.Uid,
             (int)b.Gid,
             (long)b.Inode,
-            ((long)b.DevMajor << 32) | b.DevMinor);
+            ((long)b.DevMajor << 32) | b.DevMinor,
+            (b.CtimeSec * 1_000_000_000L) + b.CtimeNsec);
     }
 }

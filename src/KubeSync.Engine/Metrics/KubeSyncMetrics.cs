@@ -48,6 +48,7 @@ public sealed class KubeSyncMetrics : IDisposable
         _meter.CreateObservableCounter("kubesync_bytes_sent", () => Groups(g => g.Counters.BytesSent), unit: "By", description: "Content bytes sent to peers (inline data and delta literals)");
         _meter.CreateObservableCounter("kubesync_bytes_received", () => Groups(g => g.Counters.BytesReceived), unit: "By", description: "Content bytes received from peers");
         _meter.CreateObservableCounter("kubesync_delta_saved_bytes", () => Groups(g => g.Counters.DeltaSavedBytes), unit: "By", description: "Bytes copied from the local basis instead of being received");
+        _meter.CreateObservableCounter("kubesync_delta_signatures_reused", () => Groups(g => g.Counters.SignaturesReused), description: "Delta transfers against a large file whose block signature was kept when it arrived, not computed again");
         _meter.CreateObservableCounter("kubesync_protocol_errors", ProtocolErrors, description: "Connections closed for a protocol error, by reason (without group: refused before the handshake named one)");
         _propagation = _meter.CreateHistogram("kubesync_propagation_seconds", unit: "s", description: "Time from a change detected to its acknowledgement by a peer", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = PropagationBounds });
         _scanDuration = _meter.CreateHistogram("kubesync_scan_duration_seconds", unit: "s", description: "Duration of full scans of the group's root", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ScanBounds });

@@ -12,4 +12,7 @@ internal static partial class GroupLog
 
     [LoggerMessage(1104, LogLevel.Warning, "{Group}: {Changed} paths changed; actions see only the first {Kept}")]
     public static partial void TooManyChangedPaths(ILogger logger, string group, long changed, int kept);
+
+    [LoggerMessage(1105, LogLevel.Debug, "{Group}: the signature of {Path} was not kept: {Reason}")]
+    public static partial void SignatureNotKept(ILogger logger, string group, KubeSync.Engine.Paths.SyncPath path, string reason);
 }

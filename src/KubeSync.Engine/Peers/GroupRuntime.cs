@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using KubeSync.Contracts.Configuration;
 using KubeSync.Engine.Actions;
 using KubeSync.Engine.Applying;
+using KubeSync.Engine.Delta;
+using KubeSync.Engine.FileSystem;
 using KubeSync.Engine.Hosting;
 using KubeSync.Engine.Metrics;
 using KubeSync.Engine.Paths;
@@ -27,6 +29,8 @@ public sealed class GroupRuntime : IDisposable
     private volatile CompletedScan? _lastFullScan;
     private ActionScheduler? _actions;
     private volatile SyncTuning _tuning;
+    private readonly object _signLock = new();
+    private Task _signing = Task.CompletedTask;
 
     public GroupRuntime(LocalGroup group, ReadOnlyMemory<byte> groupKey, SyncTuning tuning, ILoggerFactory loggers, TimeProvider? time = null, KubeSyncMetrics? metrics = null)
     {
@@ -41,7 +45,12 @@ public sealed class GroupRuntime : IDisposable
         Handshake = new HandshakeOptions(group.Config.Name, group.Node, groupKey);
         IsNewMember = group.Store.OpenedAtSchemaVersion == 0;
         Readiness = new MemberReadiness(MarkReady);
+        Signatures = new SignatureCache(Path.Combine(group.Config.StateDir, SignatureDirectoryName));
+        Signatures.RemoveLeftovers();
     }
+
+    /// <summary>Where, in the state directory, the signatures of large received files are kept.</summary>
+    public const string SignatureDirectoryName = "signatures";
 
     public LocalGroup Group { get; }
 
@@ -142,6 +151,61 @@ public sealed class GroupRuntime : IDisposable
                 GroupLog.ScanFailed(_logger, Name, e.Message);
             }
         });
+
+    /// <summary>Signatures of large received files, for the next delta against them (<see cref="SignatureCache"/>).</summary>
+    public SignatureCache Signatures { get; }
+
+    /// <summary>Completes when the signatures queued so far are kept (or given up).</summary>
+    public Task SignaturesKept
+    {
+        get
+        {
+            lock (_signLock)
+            {
+                return _signing;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Signs the large file just received at <paramref name="path"/> in the background, one file at a time, and keeps
+    /// the signature if the file is still the one recorded (<paramref name="recorded"/>: inode, size and mtime) with
+    /// <paramref name="contentHash"/> as content, and did not change while it was read.
+    /// </summary>
+    public void KeepSignature(SyncPath path, byte[] contentHash, FileStat recorded, int maxBlockCount)
+    {
+        lock (_signLock)
+        {
+            _signing = _signing.ContinueWith(_ => SignAsync(path, contentHash, recorded, maxBlockCount), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    private async Task SignAsync(SyncPath path, byte[] contentHash, FileStat recorded, int maxBlockCount)
+    {
+        try
+        {
+            using var file = Applier.OpenRead(path, out var before, out _);
+            if (file is null || before.Inode != recorded.Inode || before.Size != recorded.Size || before.MtimeNs != recorded.MtimeNs)
+            {
+                return;
+            }
+
+            BlockSignature signature;
+            await using (var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024))
+            {
+                signature = await SignatureBuilder.BuildAsync(reader, SignatureBuilder.ChooseBlockSize(before.Size, maxBlockCount), maxBlockCount, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            if (NativeFileSystem.TryStat(file, out var after) == 0 && after == before && after.CtimeNs == before.CtimeNs)
+            {
+                Signatures.Store(path, contentHash, after, signature);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            GroupLog.SignatureNotKept(_logger, Name, path, e.Message);
+        }
+    }
 
     /// <summary>
     /// Entries received from a peer are on disk and recorded (called after the commit, once per burst): the other

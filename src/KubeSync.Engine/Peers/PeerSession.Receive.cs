@@ -380,6 +380,12 @@ public sealed partial class PeerSession
                 // The row's seq tells the offerer which entry of our index it now knows, unless we still owe it the row.
                 batch.Reply(new Ack(requestId, version, owedToSender || _connection.Version < ProtocolVersions.AckSeq ? 0 : row.Seq));
                 batch.Applied(path);
+                if (entry.Type == EntryType.File && !entry.Deleted && SignatureCache.Worthwhile(entry.Size) && result.Stat is { } stat)
+                {
+                    var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
+                    batch.After(() => _group.KeepSignature(path, entry.Hash!, stat, maxBlocks));
+                }
+
                 break;
             case ApplyOutcome.Stale:
                 // The app wrote the file after the offer was accepted: its change is recorded first, then offered.
@@ -462,11 +468,20 @@ public sealed partial class PeerSession
     {
         var entry = offer.Entry;
         var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
-        var basis = local is { Deleted: false, Type: EntryType.File } ? _group.Applier.OpenRead(entry.Path, out _, out _) : null;
+        FileStat basisStat = default;
+        var basis = local is { Deleted: false, Type: EntryType.File } ? _group.Applier.OpenRead(entry.Path, out basisStat, out _) : null;
+        BlockSignature? kept = null;
         BlockSignature signature;
         if (basis is null)
         {
             signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(entry.Size, maxBlocks));
+        }
+        else if (SignatureCache.Worthwhile(basisStat.Size)
+            && (kept = _group.Signatures.TryGet(entry.Path, local!.Hash, basisStat, SignatureBuilder.ChooseBlockSize(basisStat.Size, maxBlocks), maxBlocks)) is not null)
+        {
+            // Kept when this file arrived, and it has not changed since (SignatureCache): no read of the basis.
+            signature = kept;
+            _group.Counters.SignatureReused();
         }
         else
         {
@@ -474,7 +489,7 @@ public sealed partial class PeerSession
             signature = await SignatureBuilder.BuildAsync(reader, maxBlocks, ct).ConfigureAwait(false);
         }
 
-        var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis);
+        var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis) { KeptSignature = kept is not null };
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
@@ -538,6 +553,10 @@ public sealed partial class PeerSession
         try
         {
             staged = await transfer.Task.ConfigureAwait(false);
+            if (staged.File is { } rebuilt && transfer.TakeBasis() is { } basis)
+            {
+                rebuilt.HoldReplaced(basis);
+            }
         }
         catch (InvalidDataException e)
         {
@@ -569,7 +588,13 @@ public sealed partial class PeerSession
         var result = staged.Failure!;
         if (result.Outcome == ApplyOutcome.HashMismatch && transfer.HadBasis)
         {
-            // Our own basis may have changed under the transfer (an in-place writer): not the peer's fault.
+            // Our own basis may have changed under the transfer (an in-place writer), or a kept signature misled the
+            // rebuild: not the peer's fault. The retry signs the file as it is.
+            if (transfer.KeptSignature)
+            {
+                _group.Signatures.Forget(transfer.Entry.Path);
+            }
+
             PeerLog.ApplyFailed(_log, _group.Name, transfer.Entry.Path, Peer, "the rebuilt file does not match; the local copy probably changed during the transfer");
             batch.Reply(new Refuse(transfer.RequestId, "rebuilt content did not match; retry"));
             _group.RequestScan(transfer.Entry.Path);
@@ -667,6 +692,7 @@ public sealed partial class PeerSession
     /// <summary>One incoming delta transfer: the chunks go through a bounded channel to the applier's writer.</summary>
     private sealed class IncomingTransfer(ulong requestId, WireEntry entry, FileRecord? local, VersionVector version, bool owedToSender, Microsoft.Win32.SafeHandles.SafeFileHandle? basis) : IDisposable
     {
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _basis = basis;
         private readonly Channel<ReadOnlyMemory<byte>> _chunks = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
 
         public ulong RequestId => requestId;
@@ -680,7 +706,10 @@ public sealed partial class PeerSession
 
         public bool OwedToSender => owedToSender;
 
-        public bool HadBasis => basis is not null;
+        public bool HadBasis { get; } = basis is not null;
+
+        /// <summary>The basis's signature came from the <see cref="SignatureCache"/>.</summary>
+        public bool KeptSignature { get; init; }
 
         public long CopiedBytes { get; private set; }
 
@@ -712,9 +741,9 @@ public sealed partial class PeerSession
         {
             using var empty = new MemoryStream();
             // The applier's output stream hashes what it writes and checks it before the rename: no second hash here.
-            using var applier = basis is null
+            using var applier = _basis is null
                 ? new DeltaApplier(signature, empty, output, entry.Size, hashOutput: false)
-                : new DeltaApplier(signature, basis, output, entry.Size, hashOutput: false);
+                : new DeltaApplier(signature, _basis, output, entry.Size, hashOutput: false);
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 await applier.ApplyChunkAsync(chunk, ct).ConfigureAwait(false);
@@ -728,6 +757,14 @@ public sealed partial class PeerSession
             }
         }
 
-        public void Dispose() => basis?.Dispose();
+        /// <summary>The basis, once the rebuild is done, for the staged file to hold until its rename; null without one.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? TakeBasis()
+        {
+            var taken = _basis;
+            _basis = null;
+            return taken;
+        }
+
+        public void Dispose() => _basis?.Dispose();
     }
 }

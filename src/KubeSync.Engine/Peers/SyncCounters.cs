@@ -10,6 +10,7 @@ public sealed class SyncCounters
     private long _bytesSent;
     private long _bytesReceived;
     private long _deltaSaved;
+    private long _signaturesReused;
     private long _conflicts;
 
     public long FilesSent => Interlocked.Read(ref _filesSent);
@@ -23,6 +24,9 @@ public sealed class SyncCounters
 
     /// <summary>Bytes a receiver copied from its own basis instead of receiving them.</summary>
     public long DeltaSavedBytes => Interlocked.Read(ref _deltaSaved);
+
+    /// <summary>Delta transfers whose basis signature was the one kept when the file arrived (not read and hashed again).</summary>
+    public long SignaturesReused => Interlocked.Read(ref _signaturesReused);
 
     /// <summary>Conflicts detected (each side of each conflict counts once).</summary>
     public long ConflictsDetected => Interlocked.Read(ref _conflicts);
@@ -45,6 +49,8 @@ public sealed class SyncCounters
     public void AddBytesReceived(long bytes) => Interlocked.Add(ref _bytesReceived, bytes);
 
     public void DeltaSaved(long bytes) => Interlocked.Add(ref _deltaSaved, bytes);
+
+    public void SignatureReused() => Interlocked.Increment(ref _signaturesReused);
 
     public void Conflict() => Interlocked.Increment(ref _conflicts);
 

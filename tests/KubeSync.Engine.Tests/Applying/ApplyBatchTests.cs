@@ -118,6 +118,50 @@ public sealed class ApplyBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_HeldReplacedFile_StaysOpenThroughTheRenameAndIsClosedAfter()
+    {
+        var target = Path.Combine(_root, "big.bin");
+        File.WriteAllText(target, "old content");
+        var replaced = File.OpenHandle(target);
+        var inode = Inode(replaced);
+        using var batch = new ApplyBatch(_applier);
+        var staged = await Stage("big.bin", "new content");
+        staged.HoldReplaced(replaced);
+        bool? openAtRename = null;
+        batch.Add(staged, now => (openAtRename = !replaced.IsClosed && now?.Inode == inode).Value, _ => { });
+
+        batch.Publish();
+
+        // Still open (and still the file at the target) when the rename was decided; closed after, off this thread.
+        Assert.True(openAtRename);
+        Assert.Equal("new content", Read("big.bin"));
+        await Eventually.TrueAsync(() => replaced.IsClosed, "the replaced file's handle to be closed after the publish", TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Dispose_WithoutPublish_ClosesTheHeldReplacedFileAtOnce()
+    {
+        var target = Path.Combine(_root, "big.bin");
+        File.WriteAllText(target, "old content");
+        var replaced = File.OpenHandle(target);
+        var batch = new ApplyBatch(_applier);
+        var staged = await Stage("big.bin", "new content");
+        staged.HoldReplaced(replaced);
+        batch.Add(staged, _ => true, _ => { });
+
+        batch.Dispose();
+
+        Assert.True(replaced.IsClosed);
+        Assert.Equal("old content", Read("big.bin"));
+    }
+
+    private static long Inode(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        Assert.Equal(0, NativeFileSystem.TryStat(handle, out var stat));
+        return stat.Inode;
+    }
+
+    [Fact]
     public async Task Publish_TargetChangedSinceStaging_StaleAndTheLocalWriteSurvives()
     {
         File.WriteAllText(Path.Combine(_root, "a.conf"), "old");
