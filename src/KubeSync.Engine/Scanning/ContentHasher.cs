@@ -10,6 +10,11 @@ internal static class ContentHasher
 {
     private const int BufferSize = 256 * 1024;
 
+    /// <summary>Files at least this long are read a piece ahead on another thread while the last piece is hashed.</summary>
+    internal const long ReadAheadFrom = 8 * 1024 * 1024;
+
+    private const int ReadAheadPiece = 1024 * 1024;
+
     /// <summary>The outcome: a hash with the stat taken after reading, or the errno that stopped it.</summary>
     public readonly record struct Result(byte[]? Hash, FileStat Stat, bool ChangedWhileReading, int Errno, string? Error);
 
@@ -36,10 +41,17 @@ internal static class ContentHasher
                 using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 long offset = 0;
                 int n;
-                while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), offset)) > 0)
+                if (opened.Size >= ReadAheadFrom)
                 {
-                    sha.AppendData(buffer, 0, n);
-                    offset += n;
+                    offset = HashReadingAhead(handle, sha);
+                }
+                else
+                {
+                    while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), offset)) > 0)
+                    {
+                        sha.AppendData(buffer, 0, n);
+                        offset += n;
+                    }
                 }
 
                 rc = NativeFileSystem.TryStat(handle, out var after);
@@ -54,6 +66,46 @@ internal static class ContentHasher
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>
+    /// Hashes a large file while a pool thread reads the next piece: the copy out of the page cache (or the wait for
+    /// the disk) overlaps SHA-256 instead of adding to it. Returns the bytes hashed.
+    /// </summary>
+    private static long HashReadingAhead(Microsoft.Win32.SafeHandles.SafeFileHandle handle, IncrementalHash sha)
+    {
+        var current = ArrayPool<byte>.Shared.Rent(ReadAheadPiece);
+        var next = ArrayPool<byte>.Shared.Rent(ReadAheadPiece);
+        Task<int>? ahead = null;
+        try
+        {
+            long offset = 0;
+            var n = RandomAccess.Read(handle, current.AsSpan(0, ReadAheadPiece), 0);
+            while (n > 0)
+            {
+                var from = offset + n;
+                var into = next;
+                ahead = Task.Run(() => RandomAccess.Read(handle, into.AsSpan(0, ReadAheadPiece), from));
+                sha.AppendData(current, 0, n);
+                offset = from;
+                n = ahead.GetAwaiter().GetResult();
+                ahead = null;
+                (current, next) = (next, current);
+            }
+
+            return offset;
+        }
+        finally
+        {
+            // A failed hash must not hand back a buffer the read still fills.
+            if (ahead is not null)
+            {
+                ((Task)ahead).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+            }
+
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
         }
     }
 }
