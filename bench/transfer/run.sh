@@ -165,42 +165,48 @@ rsync --daemon --no-detach --config="$t/rsyncd.conf" --address=127.0.0.1 --port=
 pids+=($!)
 
 # csync2: two instances on loopback, 127.0.0.1 sends and 127.0.0.2 receives; a prefix maps the same
-# group to a different directory per host, so both can live on one machine.
+# group to a different directory per host, so both can live on one machine. Each scenario has a config of its
+# own (-C), with its own databases and server port: `csync2 -x` checks every group of its config, so with one
+# config the kernel rounds also hashed the big file, and wiping the kernel databases for a fresh receiver left
+# the big copy unknown to both sides, a conflict ("File is also marked dirty here") at the next big round.
 [[ -f $t/cs-sys/csync2.key ]] || CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -k "$t/cs-sys/csync2.key"
-cat >"$t/cs-sys/csync2.cfg" <<EOF
+cs_config() { # scenario group, sender directory, receiver directory
+    cat >"$t/cs-sys/csync2_$1.cfg" <<EOF
 nossl * *;
-group kernel
+group $1
 {
     host 127.0.0.1 127.0.0.2;
     key $t/cs-sys/csync2.key;
-    include %kernel%;
+    include %$1%;
 }
-group big
+prefix $1
 {
-    host 127.0.0.1 127.0.0.2;
-    key $t/cs-sys/csync2.key;
-    include %big%;
-}
-prefix kernel
-{
-    on 127.0.0.1: $tree;
-    on 127.0.0.2: $t/csync2/kernel;
-}
-prefix big
-{
-    on 127.0.0.1: $t/big-src;
-    on 127.0.0.2: $t/csync2/big;
+    on 127.0.0.1: $2;
+    on 127.0.0.2: $3;
 }
 EOF
-cs_a() { CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -N 127.0.0.1 -p $csync2_port -D "$t/cs-db-a" "$@"; }
-cs_server_pid=""
-cs_server_start() {
-    CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -ii -N 127.0.0.2 -p $csync2_port -D "$t/cs-db-b" >>"$t/run/csync2-b.log" 2>&1 &
-    cs_server_pid=$!
-    pids+=("$cs_server_pid")
-    wait_port $csync2_port 127.0.0.2
+    mkdir -p "$t/cs-db-a/$1" "$t/cs-db-b/$1"
 }
-cs_server_stop() { [[ -n $cs_server_pid ]] && { kill "$cs_server_pid" 2>/dev/null || true; wait "$cs_server_pid" 2>/dev/null || true; }; cs_server_pid=""; }
+cs_config kernel "$tree" "$t/csync2/kernel"
+cs_config big "$t/big-src" "$t/csync2/big"
+cs_port() { [[ $1 == kernel ]] && echo $csync2_port || echo $((csync2_port + 10)); }
+cs_a() { # scenario, csync2 arguments...
+    local s=$1
+    shift
+    CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -C "$s" -N 127.0.0.1 -p "$(cs_port "$s")" -D "$t/cs-db-a/$s" "$@"
+}
+declare -A cs_server=()
+cs_server_start() { # scenario
+    CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -C "$1" -ii -N 127.0.0.2 -p "$(cs_port "$1")" -D "$t/cs-db-b/$1" >>"$t/run/csync2-b-$1.log" 2>&1 &
+    cs_server[$1]=$!
+    pids+=("${cs_server[$1]}")
+    wait_port "$(cs_port "$1")" 127.0.0.2
+}
+cs_server_stop() { # scenario
+    local p=${cs_server[$1]:-}
+    [[ -n $p ]] && { kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
+    cs_server[$1]=""
+}
 
 # kubesync: a receiving daemon per scenario (B) and one-shot `kubesync sync` runs on the sender (A),
 # with mutual TLS as in production.
@@ -296,12 +302,12 @@ scenario_initial() {
         timed initial "$r" rsync rsync -a "$tree/" "rsync://127.0.0.1:$rsync_port/kernel/"
         verify rsync "$tree" "$t/rsync/kernel"
 
-        cs_server_stop
+        cs_server_stop kernel
         fresh "$t/csync2/kernel"
-        rm -rf "$t/cs-db-a" "$t/cs-db-b" && mkdir -p "$t/cs-db-a" "$t/cs-db-b"
-        cs_server_start
-        cs_a -cr "$tree" # untimed: marks the whole tree dirty for the receiver
-        timed initial "$r" csync2 cs_a -x
+        rm -rf "$t/cs-db-a/kernel" "$t/cs-db-b/kernel" && mkdir -p "$t/cs-db-a/kernel" "$t/cs-db-b/kernel"
+        cs_server_start kernel
+        cs_a kernel -cr "$tree" # untimed: marks the whole tree dirty for the receiver
+        timed initial "$r" csync2 cs_a kernel -x
         verify csync2 "$tree" "$t/csync2/kernel"
 
         ks_daemon_stop kernel
@@ -320,7 +326,7 @@ scenario_initial() {
 scenario_files100() {
     [[ -n $(ls -A "$t/kubesync/kernel" 2>/dev/null) ]] || die "files100 needs the receivers that 'initial' fills; run it first"
     [[ -n ${ks_daemon[kernel]:-} ]] || ks_daemon_start kernel
-    [[ -n $cs_server_pid ]] || cs_server_start
+    [[ -n ${cs_server[kernel]:-} ]] || cs_server_start kernel
     local list=$t/run/files100.txt
     # Every k-th C file in byte order, so the changes spread over the tree.
     find "$tree" -type f -name '*.c' -printf '%P\n' | LC_ALL=C sort >"$list.all"
@@ -335,7 +341,7 @@ scenario_files100() {
             touch -m -d "@$s" "$tree/$f"
         done <"$list"
         timed files100 "$r" rsync rsync -a "$tree/" "rsync://127.0.0.1:$rsync_port/kernel/"
-        timed files100 "$r" csync2 cs_a -x
+        timed files100 "$r" csync2 cs_a kernel -x
         timed files100 "$r" kubesync "$kubesync" --config "$t/a-kernel.yaml" sync --timeout 10m
         verify rsync "$tree" "$t/rsync/kernel"
         verify csync2 "$tree" "$t/csync2/kernel"
@@ -354,10 +360,13 @@ scenario_bigfile() {
         head -c "$size" /dev/urandom >"$big.tmp" && mv "$big.tmp" "$big"
     fi
     log "bigfile: first copies (untimed)"
+    # A receiver's copy that neither csync2 database knows (new or wiped databases) would meet the first copy as a
+    # conflict; it starts from nothing instead.
+    [[ -n $(ls -A "$t/cs-db-b/big") ]] || fresh "$t/csync2/big"
     [[ -n ${ks_daemon[big]:-} ]] || ks_daemon_start big
-    [[ -n $cs_server_pid ]] || cs_server_start
+    [[ -n ${cs_server[big]:-} ]] || cs_server_start big
     rsync -a "$t/big-src/" "rsync://127.0.0.1:$rsync_port/big/"
-    cs_a -x
+    cs_a big -x
     "$kubesync" --config "$t/a-big.yaml" sync --timeout 10m >/dev/null
     local r s
     for r in $(seq 1 "$runs"); do
@@ -366,7 +375,7 @@ scenario_bigfile() {
         dd if=/dev/urandom of="$big" bs=1M count=1 seek=$(( big_mib / 2 )) conv=notrunc status=none
         touch -m -d "@$s" "$big"
         timed bigfile "$r" rsync rsync -a "$t/big-src/" "rsync://127.0.0.1:$rsync_port/big/"
-        timed bigfile "$r" csync2 cs_a -x
+        timed bigfile "$r" csync2 cs_a big -x
         timed bigfile "$r" kubesync "$kubesync" --config "$t/a-big.yaml" sync --timeout 10m
         verify rsync "$t/big-src" "$t/rsync/big"
         verify csync2 "$t/big-src" "$t/csync2/big"
