@@ -197,6 +197,7 @@ cs_a() { # scenario, csync2 arguments...
 }
 declare -A cs_server=()
 cs_server_start() { # scenario
+    port_free "$(cs_port "$1")" 127.0.0.2
     CSYNC2_SYSTEM_DIR=$t/cs-sys "$csync2_bin" -C "$1" -ii -N 127.0.0.2 -p "$(cs_port "$1")" -D "$t/cs-db-b/$1" >>"$t/run/csync2-b-$1.log" 2>&1 &
     cs_server[$1]=$!
     pids+=("${cs_server[$1]}")
@@ -235,6 +236,7 @@ ks_config "$t/a-big.yaml" bench-a 30876 big "$t/big-src" "$t/state/a-big" "bench
 ks_config "$t/b-big.yaml" bench-b $ks_big_port big "$t/kubesync/big" "$t/state/b-big" "bench-a=127.0.0.1:30876"
 declare -A ks_daemon=()
 ks_daemon_start() { # scenario
+    port_free "$([[ $1 == big ]] && echo $ks_big_port || echo $ks_kernel_port)"
     "$kubesync" --config "$t/b-$1.yaml" run >>"$t/run/kubesync-b-$1.log" 2>&1 &
     ks_daemon[$1]=$!
     pids+=("${ks_daemon[$1]}")
@@ -248,6 +250,11 @@ ks_daemon_stop() {
     ks_daemon[$1]=""
 }
 
+port_free() { # port [address]: stops the run if something already listens there (a daemon left by another run)
+    if (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; then
+        die "something already listens on ${2:-127.0.0.1}:$1 (a daemon left by an earlier run?); stop it first"
+    fi
+}
 wait_port() { # port [address]: until something accepts there (30 s at most)
     local i address=${2:-127.0.0.1}
     for i in $(seq 1 300); do
