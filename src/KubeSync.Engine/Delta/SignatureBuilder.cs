@@ -54,6 +54,17 @@ public static class SignatureBuilder
     }
 
     /// <summary>
+    /// Builds the signature of an open file from its start, with the block size <see cref="ChooseBlockSize"/> picks for
+    /// its length; the handle stays the caller's.
+    /// </summary>
+    public static async Task<BlockSignature> BuildAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, int maxBlockCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        await using var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024);
+        return await BuildAsync(reader, maxBlockCount, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Builds the signature of <paramref name="basis"/> (any readable stream) with a given block size. A basis
     /// longer than <paramref name="maxBlockCount"/> blocks is signed over its first blocks only: the rest of
     /// the new content then travels as literals, which is slower but still correct.

@@ -89,6 +89,9 @@ public sealed class GroupRuntime : IDisposable
 
     public HandshakeOptions Handshake { get; }
 
+    /// <summary>Most blocks a signature may have to fit this group's frames (larger files get larger blocks).</summary>
+    public int MaxSignatureBlocks => ProtocolLimits.MaxSignatureBlocks(Handshake.MaxFrameLength);
+
     public ConflictPolicy Policy => Group.Config.Auto;
 
     public bool ReceiveOnly => Group.Config.Role == MemberRole.ReceiveOnly;
@@ -172,15 +175,15 @@ public sealed class GroupRuntime : IDisposable
     /// the signature if the file is still the one recorded (<paramref name="recorded"/>: inode, size and mtime) with
     /// <paramref name="contentHash"/> as content, and did not change while it was read.
     /// </summary>
-    public void KeepSignature(SyncPath path, byte[] contentHash, FileStat recorded, int maxBlockCount)
+    public void KeepSignature(SyncPath path, byte[] contentHash, FileStat recorded)
     {
         lock (_signLock)
         {
-            _signing = _signing.ContinueWith(_ => SignAsync(path, contentHash, recorded, maxBlockCount), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+            _signing = _signing.ContinueWith(_ => SignAsync(path, contentHash, recorded), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
         }
     }
 
-    private async Task SignAsync(SyncPath path, byte[] contentHash, FileStat recorded, int maxBlockCount)
+    private async Task SignAsync(SyncPath path, byte[] contentHash, FileStat recorded)
     {
         try
         {
@@ -190,11 +193,7 @@ public sealed class GroupRuntime : IDisposable
                 return;
             }
 
-            BlockSignature signature;
-            await using (var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024))
-            {
-                signature = await SignatureBuilder.BuildAsync(reader, SignatureBuilder.ChooseBlockSize(before.Size, maxBlockCount), maxBlockCount, CancellationToken.None).ConfigureAwait(false);
-            }
+            var signature = await SignatureBuilder.BuildAsync(file, MaxSignatureBlocks, CancellationToken.None).ConfigureAwait(false);
 
             if (NativeFileSystem.TryStat(file, out var after) == 0 && after == before && after.CtimeNs == before.CtimeNs)
             {

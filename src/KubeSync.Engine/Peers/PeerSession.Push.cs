@@ -167,7 +167,7 @@ public sealed partial class PeerSession
             offer.Streaming = true;
         }
 
-        var signature = need.DecodeSignature(ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength));
+        var signature = need.DecodeSignature(_group.MaxSignatureBlocks);
         Track(Task.Run(() => StreamDeltaAsync(need.RequestId, offer, signature, ct), ct));
     }
 

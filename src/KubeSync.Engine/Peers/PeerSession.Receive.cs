@@ -382,8 +382,7 @@ public sealed partial class PeerSession
                 batch.Applied(path);
                 if (entry.Type == EntryType.File && !entry.Deleted && SignatureCache.Worthwhile(entry.Size) && result.Stat is { } stat)
                 {
-                    var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
-                    batch.After(() => _group.KeepSignature(path, entry.Hash!, stat, maxBlocks));
+                    batch.After(() => _group.KeepSignature(path, entry.Hash!, stat));
                 }
 
                 break;
@@ -467,7 +466,7 @@ public sealed partial class PeerSession
     private async Task StartTransferAsync(Offer offer, FileRecord? local, VersionVector version, bool owedToSender, CancellationToken ct)
     {
         var entry = offer.Entry;
-        var maxBlocks = ProtocolLimits.MaxSignatureBlocks(_group.Handshake.MaxFrameLength);
+        var maxBlocks = _group.MaxSignatureBlocks;
         FileStat basisStat = default;
         var basis = local is { Deleted: false, Type: EntryType.File } ? _group.Applier.OpenRead(entry.Path, out basisStat, out _) : null;
         BlockSignature? kept = null;
@@ -485,8 +484,7 @@ public sealed partial class PeerSession
         }
         else
         {
-            await using var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(basis.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024);
-            signature = await SignatureBuilder.BuildAsync(reader, maxBlocks, ct).ConfigureAwait(false);
+            signature = await SignatureBuilder.BuildAsync(basis, maxBlocks, ct).ConfigureAwait(false);
         }
 
         var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis) { KeptSignature = kept is not null };

@@ -35,25 +35,10 @@ internal static class ContentHasher
                 return new Result(null, opened, true, rc, rc != 0 ? NativeFileSystem.Describe(rc) : "no longer a regular file");
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
                 using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                long offset = 0;
-                int n;
-                if (opened.Size >= ReadAheadFrom)
-                {
-                    offset = HashReadingAhead(handle, sha);
-                }
-                else
-                {
-                    while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), offset)) > 0)
-                    {
-                        sha.AppendData(buffer, 0, n);
-                        offset += n;
-                    }
-                }
-
+                var offset = opened.Size >= ReadAheadFrom ? HashReadingAhead(handle, sha) : HashReading(handle, sha);
                 rc = NativeFileSystem.TryStat(handle, out var after);
                 var changed = rc != 0 || after.Size != offset || after.MtimeNs != opened.MtimeNs || opened.Size != before.Size || opened.MtimeNs != before.MtimeNs;
                 return new Result(sha.GetHashAndReset(), rc == 0 ? after : opened, changed, 0, null);
@@ -62,10 +47,28 @@ internal static class ContentHasher
             {
                 return new Result(null, opened, false, ex.HResult, ex.Message);
             }
-            finally
+        }
+    }
+
+    /// <summary>Hashes a file read piece by piece on this thread. Returns the bytes hashed.</summary>
+    private static long HashReading(Microsoft.Win32.SafeHandles.SafeFileHandle handle, IncrementalHash sha)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            long offset = 0;
+            int n;
+            while ((n = RandomAccess.Read(handle, buffer.AsSpan(0, BufferSize), offset)) > 0)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                sha.AppendData(buffer, 0, n);
+                offset += n;
             }
+
+            return offset;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
