@@ -13,12 +13,14 @@ public sealed class PeerConnection : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly FrameReader _reader;
+    private readonly ReadAhead _readAhead;
     private readonly FrameWriter _writer;
 
     internal PeerConnection(Stream stream, FrameReader reader, FrameWriter writer, HandshakeRole role, string peerNodeId, int version)
     {
         _stream = stream;
         _reader = reader;
+        _readAhead = new ReadAhead(reader);
         _writer = writer;
         Role = role;
         PeerNodeId = peerNodeId;
@@ -56,9 +58,11 @@ public sealed class PeerConnection : IAsyncDisposable
     /// <summary>
     /// The next message, or null when the peer closed the stream between frames. A Goodbye is returned as a
     /// message (the caller decides how to log it); a protocol violation throws <see cref="ProtocolException"/>.
+    /// Frames are read and parsed ahead (<see cref="ReadAhead"/>) from the first call on: a message already
+    /// parsed completes synchronously. After the end (or an error) every call returns null (or throws) again.
     /// </summary>
     public ValueTask<ProtocolMessage?> ReceiveAsync(CancellationToken cancellationToken) =>
-        _reader.ReadMessageAsync(cancellationToken);
+        _readAhead.ReceiveAsync(cancellationToken);
 
     /// <summary>Sends a Goodbye with <paramref name="error"/> (null: an orderly close), ignoring a peer that is already gone.</summary>
     public Task CloseAsync(ProtocolError? error, string reason, CancellationToken cancellationToken) =>
@@ -67,6 +71,7 @@ public sealed class PeerConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
+        await _readAhead.DisposeAsync().ConfigureAwait(false);
         _reader.Dispose();
         _writer.Dispose();
     }
