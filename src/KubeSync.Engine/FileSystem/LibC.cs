@@ -39,6 +39,19 @@ internal static unsafe partial class LibC
     public const int ENOTEMPTY = 39;
     public const int EISDIR = 21;
 
+    /// <summary><c>RLIMIT_NOFILE</c>: descriptors a process may hold open.</summary>
+    public const int RLimitNoFile = 7;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct RLimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "getrlimit", SetLastError = true)]
+    public static partial int GetRLimit(int resource, out RLimit limit);
+
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
 

@@ -81,12 +81,27 @@ public sealed partial class PeerSession
             }
         }
 
+        // A large file holds a temp file (and its basis) open on the receiver from the offer to the end of its stream.
+        var streamed = inline is null && row is { Deleted: false, Type: EntryType.File };
         await _window.WaitAsync(ct).ConfigureAwait(false);
+        if (streamed)
+        {
+            try
+            {
+                await _streamWindow.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                _window.Release();
+                throw;
+            }
+        }
+
         var id = NextId();
         var offer = new Offer(id, WireEntry.FromRecord(row), inline);
         lock (_lock)
         {
-            _outgoing[id] = new OutgoingOffer(offer.Entry, inline?.Length ?? 0);
+            _outgoing[id] = new OutgoingOffer(offer.Entry, inline?.Length ?? 0, streamed);
             _offeredPaths.Add(path);
         }
 
@@ -150,6 +165,11 @@ public sealed partial class PeerSession
 
             _offeredPaths.Remove(offer.Entry.Path.Value);
             _window.Release();
+            if (offer.Streamed)
+            {
+                _streamWindow.Release();
+            }
+
             return offer;
         }
     }
@@ -344,11 +364,14 @@ public sealed partial class PeerSession
     }
 
     /// <summary>An offer awaiting its answer.</summary>
-    private sealed class OutgoingOffer(WireEntry entry, int inlineLength)
+    private sealed class OutgoingOffer(WireEntry entry, int inlineLength, bool streamed)
     {
         public WireEntry Entry => entry;
 
         public int InlineLength => inlineLength;
+
+        /// <summary>A live file too large to go inline: it holds a slot of the stream window too.</summary>
+        public bool Streamed => streamed;
 
         /// <summary>The peer answered Need: the content is being (or was) streamed.</summary>
         public bool Streaming { get; set; }

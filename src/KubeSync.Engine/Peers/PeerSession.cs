@@ -23,6 +23,7 @@ public sealed partial class PeerSession : IAsyncDisposable
     private readonly ILogger _log;
     private readonly SendQueue _send;
     private readonly SemaphoreSlim _window;
+    private readonly SemaphoreSlim _streamWindow;
     private readonly SemaphoreSlim _encodes;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -41,8 +42,9 @@ public sealed partial class PeerSession : IAsyncDisposable
         _connection = connection;
         _address = address;
         _log = group.Loggers.CreateLogger("kubesync.peer");
-        _send = new SendQueue(group.Tuning.OfferWindow + 64);
+        _send = new SendQueue(group.Tuning.SendSlots);
         _window = new SemaphoreSlim(group.Tuning.OfferWindow, group.Tuning.OfferWindow);
+        _streamWindow = new SemaphoreSlim(group.Tuning.StreamWindow, group.Tuning.StreamWindow);
         _encodes = new SemaphoreSlim(group.Tuning.ConcurrentEncodes, group.Tuning.ConcurrentEncodes);
         _myParity = connection.Role == HandshakeRole.Initiator ? 0UL : 1UL;
         _nextId = (long)_myParity;
@@ -252,6 +254,7 @@ public sealed partial class PeerSession : IAsyncDisposable
         await _connection.DisposeAsync().ConfigureAwait(false);
         _send.Dispose();
         _window.Dispose();
+        _streamWindow.Dispose();
         _encodes.Dispose();
         _wake.Dispose();
         _stop.Dispose();
