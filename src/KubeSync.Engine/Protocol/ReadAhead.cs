@@ -35,7 +35,20 @@ internal sealed class ReadAhead : IAsyncDisposable
     public ValueTask<ProtocolMessage?> ReceiveAsync(CancellationToken cancellationToken)
     {
         _task ??= Task.Run(ReadLoopAsync, CancellationToken.None);
-        return _items.Reader.TryRead(out var item) ? new(Take(item)) : WaitAsync(cancellationToken);
+        if (!_items.Reader.TryRead(out var item))
+        {
+            return WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            return new(Take(item));
+        }
+        catch (Exception e)
+        {
+            // The error belongs in the returned task, as when it is awaited.
+            return ValueTask.FromException<ProtocolMessage?>(e);
+        }
     }
 
     private async ValueTask<ProtocolMessage?> WaitAsync(CancellationToken cancellationToken)

@@ -83,7 +83,8 @@ public sealed class ReadAheadTests
         Assert.Equal(new Ping(2), await readAhead.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(Timeout));
         for (var i = 0; i < 2; i++)
         {
-            var error = await Assert.ThrowsAsync<ProtocolException>(() => readAhead.ReceiveAsync(CancellationToken.None).AsTask()).WaitAsync(Timeout);
+            var receive = readAhead.ReceiveAsync(CancellationToken.None).AsTask(); // the error is in the task, not thrown by the call
+            var error = await Assert.ThrowsAsync<ProtocolException>(() => receive).WaitAsync(Timeout);
             Assert.Equal(ProtocolError.OversizeFrame, error.Error);
         }
     }
