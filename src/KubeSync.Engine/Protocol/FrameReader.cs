@@ -73,13 +73,6 @@ public sealed class FrameReader : IDisposable
         return frame?.Decode();
     }
 
-    /// <summary>As <see cref="ReadMessageAsync"/>, with the frame's payload length.</summary>
-    internal async ValueTask<(ProtocolMessage? Message, int Length)> ReadMessageWithLengthAsync(CancellationToken cancellationToken)
-    {
-        var frame = await ReadFrameAsync(cancellationToken).ConfigureAwait(false);
-        return frame is { } f ? (f.Decode(), f.Payload.Length) : (null, 0);
-    }
-
     public void Dispose() => ReturnBuffer();
 
     private MessageType CheckHeader(uint length, byte type)

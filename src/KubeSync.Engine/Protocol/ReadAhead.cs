@@ -17,11 +17,13 @@ internal sealed class ReadAhead : IAsyncDisposable
 
     private readonly FrameReader _reader;
     private readonly Channel<Item> _items = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly SemaphoreSlim _space = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly object _gate = new();
     private Task? _task;
     private long _queued;
-    private int _waiting;
+
+    /// <summary>Set while the task waits for the loop to take some of what is queued (under <see cref="_gate"/>).</summary>
+    private TaskCompletionSource? _space;
 
     /// <summary>The item that ended the stream (its clean end, or the error): every later receive returns or throws it again.</summary>
     private Item? _end;
@@ -29,7 +31,16 @@ internal sealed class ReadAhead : IAsyncDisposable
     public ReadAhead(FrameReader reader) => _reader = reader;
 
     /// <summary>Bytes of payload parsed and not yet taken (for tests).</summary>
-    internal long Queued => Interlocked.Read(ref _queued);
+    internal long Queued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queued;
+            }
+        }
+    }
 
     /// <summary>The next message, or null at the stream's clean end; throws what the read or the parse threw.</summary>
     public ValueTask<ProtocolMessage?> ReceiveAsync(CancellationToken cancellationToken)
@@ -70,11 +81,17 @@ internal sealed class ReadAhead : IAsyncDisposable
             return null;
         }
 
-        if (Interlocked.Add(ref _queued, -item.Length) <= Budget && Volatile.Read(ref _waiting) == 1 && Interlocked.Exchange(ref _waiting, 0) == 1)
+        TaskCompletionSource? space = null;
+        lock (_gate)
         {
-            _space.Release();
+            _queued -= item.Length;
+            if (_queued <= Budget)
+            {
+                (space, _space) = (_space, null);
+            }
         }
 
+        space?.TrySetResult();
         return item.Message;
     }
 
@@ -85,23 +102,29 @@ internal sealed class ReadAhead : IAsyncDisposable
         {
             while (true)
             {
-                var (message, length) = await _reader.ReadMessageWithLengthAsync(ct).ConfigureAwait(false);
-                if (message is null)
+                if (await _reader.ReadFrameAsync(ct).ConfigureAwait(false) is not { } frame)
                 {
                     _items.Writer.TryWrite(new Item(null, 0, null));
                     return;
                 }
 
-                _items.Writer.TryWrite(new Item(message, length, null));
-                if (Interlocked.Add(ref _queued, length) > Budget)
+                // Parsed now: the frame's payload buffer is reused by the next read.
+                var item = new Item(frame.Decode(), frame.Payload.Length, null);
+                Task? space = null;
+                lock (_gate)
                 {
-                    Volatile.Write(ref _waiting, 1);
-
-                    // The loop may have taken everything between the add and the flag: look again before sleeping.
-                    if (Interlocked.Read(ref _queued) > Budget || Interlocked.Exchange(ref _waiting, 0) == 0)
+                    _queued += item.Length;
+                    if (_queued > Budget)
                     {
-                        await _space.WaitAsync(ct).ConfigureAwait(false);
+                        _space = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        space = _space.Task;
                     }
+                }
+
+                _items.Writer.TryWrite(item);
+                if (space is not null)
+                {
+                    await space.WaitAsync(ct).ConfigureAwait(false);
                 }
             }
         }
@@ -125,7 +148,6 @@ internal sealed class ReadAhead : IAsyncDisposable
         }
 
         _stop.Dispose();
-        _space.Dispose();
     }
 
     private readonly record struct Item(ProtocolMessage? Message, int Length, ExceptionDispatchInfo? Error);
