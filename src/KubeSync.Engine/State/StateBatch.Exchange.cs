@@ -38,11 +38,16 @@ public sealed partial class StateBatch
         }
 
         // Every other peer is owed the row; the sender has it (a mark it had from before goes).
-        var others = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, node, $t FROM peers WHERE node != $n ON CONFLICT DO NOTHING", "$p", "$t", "$n");
-        others.Parameters["$p"].Value = path.Value;
-        others.Parameters["$t"].Value = _now;
-        others.Parameters["$n"].Value = _store.NodeId(fromPeer, _tx);
-        others.ExecuteNonQuery();
+        var from = _store.NodeId(fromPeer, _tx);
+        if (HasPeersBesides(from))
+        {
+            var others = Reused("INSERT INTO dirty(path, peer, since) SELECT $p, node, $t FROM peers WHERE node != $n ON CONFLICT DO NOTHING", "$p", "$t", "$n");
+            others.Parameters["$p"].Value = path.Value;
+            others.Parameters["$t"].Value = _now;
+            others.Parameters["$n"].Value = from;
+            others.ExecuteNonQuery();
+        }
+
         if (!newPath)
         {
             DeleteDirty(path, fromPeer);

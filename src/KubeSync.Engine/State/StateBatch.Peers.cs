@@ -57,6 +57,7 @@ public sealed partial class StateBatch
             using var dirty = Command("DELETE FROM dirty WHERE peer = $n");
             dirty.Parameters.AddWithValue("$n", id);
             var dropped = dirty.ExecuteNonQuery();
+            _peersBesides.Clear();
             using var row = Command("DELETE FROM peers WHERE node = $n");
             row.Parameters.AddWithValue("$n", id);
             row.ExecuteNonQuery();

@@ -20,6 +20,13 @@ public sealed partial class StateBatch : IDisposable
     private readonly Dictionary<string, SqliteCommand> _reused = new(StringComparer.Ordinal);
     private readonly long _now;
     private long _nextSeq;
+
+    /// <summary>
+    /// Per node id: whether the <c>peers</c> table names another node. Read once per batch and sender (a pair of
+    /// members fills one from the other with no third peer to owe anything), and dropped when this batch adds or
+    /// removes a peer; nothing else can change the table while the batch's write transaction is open.
+    /// </summary>
+    private readonly Dictionary<long, bool> _peersBesides = [];
     private bool _done;
 
     // "INSERT ... SELECT ... ON CONFLICT" needs a WHERE clause: without one SQLite parses ON as a join constraint.
@@ -29,7 +36,7 @@ public sealed partial class StateBatch : IDisposable
         _connection = connection;
         _tx = connection.BeginTransaction(deferred: false);
         _now = store.NowUnixMs;
-        _nextSeq = ScalarLong("SELECT coalesce(max(seq), 0) + 1 FROM files");
+        _nextSeq = ScalarLong(StateStore.LastSeqSql) + 1;
         _upsert = Prepare(
             $"""
             INSERT INTO files({StateStore.FileColumns}) VALUES($path, $type, $size, $mtime, $mode, $uid, $gid, $inode, $link, $hash, $version, $seq, $deleted, $racy)
@@ -82,6 +89,13 @@ public sealed partial class StateBatch : IDisposable
     /// <summary>Drops a row and its dirty marks without a tombstone (the path is no longer synced, e.g. newly excluded).</summary>
     public void Forget(SyncPath path)
     {
+        // The row's seq stays given out: the highest one forgotten is kept, so the next row's seq is above it.
+        Execute(
+            $"""
+            INSERT INTO meta(key, value) SELECT '{StateStore.ForgottenSeqKey}', CAST(seq AS TEXT) FROM files WHERE path = $p
+            ON CONFLICT(key) DO UPDATE SET value = CAST(max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)
+            """,
+            path.Value);
         Execute("DELETE FROM files WHERE path = $p", path.Value);
         Execute("DELETE FROM dirty WHERE path = $p", path.Value);
         DeleteConflicts(path);
@@ -129,6 +143,7 @@ public sealed partial class StateBatch : IDisposable
             }
 
             var id = _store.NodeId(node, _tx);
+            _peersBesides.Clear();
             using var cmd = Command("INSERT INTO peers(node, address) VALUES($n, $a) ON CONFLICT(node) DO UPDATE SET address = coalesce(excluded.address, peers.address) RETURNING state");
             cmd.Parameters.AddWithValue("$n", id);
             cmd.Parameters.AddWithValue("$a", (object?)address ?? DBNull.Value);
@@ -146,6 +161,20 @@ public sealed partial class StateBatch : IDisposable
         }
 
         return added;
+    }
+
+    /// <summary>Whether a peer other than <paramref name="node"/> is known, that is owed what <paramref name="node"/> sent.</summary>
+    private bool HasPeersBesides(long node)
+    {
+        if (!_peersBesides.TryGetValue(node, out var any))
+        {
+            var cmd = Reused("SELECT EXISTS (SELECT 1 FROM peers WHERE node != $n)", "$n");
+            cmd.Parameters["$n"].Value = node;
+            any = (long)cmd.ExecuteScalar()! != 0;
+            _peersBesides[node] = any;
+        }
+
+        return any;
     }
 
     /// <summary>Sets a <c>meta</c> value inside this batch.</summary>

@@ -267,16 +267,26 @@ public sealed partial class StateStore
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
-    /// <summary>The highest sequence number given to a row so far (0 for an empty store).</summary>
+    /// <summary>The highest sequence number given to a row so far, forgotten rows included (0 for an empty store).</summary>
     public long LastSeq
     {
         get
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT coalesce(max(seq), 0) FROM files";
+            cmd.CommandText = LastSeqSql;
             return (long)cmd.ExecuteScalar()!;
         }
     }
+
+    /// <summary>
+    /// The highest seq of the rows, or of a row <see cref="StateBatch.Forget"/> dropped (kept in <c>meta</c> as
+    /// <see cref="ForgottenSeqKey"/>), whichever is higher. Peers ask for rows above the highest seq they have seen, so a
+    /// seq must never be given out twice, not even after the row that had it is gone.
+    /// </summary>
+    internal const string LastSeqSql =
+        $"SELECT max(coalesce((SELECT max(seq) FROM files), 0), coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '{ForgottenSeqKey}'), 0))";
+
+    internal const string ForgottenSeqKey = "forgotten_seq";
 
     /// <summary>A value from the <c>meta</c> table.</summary>
     public string? ReadMeta(string key) => GetMeta(key);

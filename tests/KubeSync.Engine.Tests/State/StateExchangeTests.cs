@@ -194,4 +194,69 @@ public sealed class StateExchangeTests : IDisposable
         Assert.Equal(50, peer.TheirSeqSeen);
         Assert.NotNull(peer.LastSeenUnixMs);
     }
+
+    [Fact]
+    public void RecordReceived_OnlyTheSenderIsAPeer_NothingOwed_APeerAddedInTheSameBatchIsOwedWhatArrivesNext()
+    {
+        using var dir = new TempDirectory();
+        using var pair = StateStore.Open(dir.Combine("state.db"), "web-0", "web");
+        var b = SyncPath.Parse("b.conf");
+        using (var batch = pair.BeginBatch())
+        {
+            batch.EnsurePeers([("web-1", null)]);
+            batch.RecordReceived(A, EntryType.File, VersionVector.Parse("web-1:1"), false, new byte[32], null, Stat(10), "web-1", newPath: true);
+            Assert.Empty(pair.ReadDirty());
+
+            // web-2 is new: it is owed every row so far, and a row received after it joined.
+            batch.EnsurePeers([("web-2", null)]);
+            batch.RecordReceived(b, EntryType.File, VersionVector.Parse("web-1:2"), false, new byte[32], null, Stat(10), "web-1", newPath: true);
+            batch.Commit();
+        }
+
+        Assert.Equal([("a.conf", "web-2"), ("b.conf", "web-2")], pair.ReadDirty().Select(d => (d.Path.Value, d.Peer)).Order());
+    }
+
+    [Fact]
+    public void Forget_TheRowWithTheHighestSeq_ItsSeqIsNeverGivenOutAgain()
+    {
+        var b = SyncPath.Parse("b.conf");
+        var c = SyncPath.Parse("c.conf");
+        Batch(batch => batch.RecordLocal(new LocalObservation(A, Stat(1), new byte[32], null, false), markDirty: true));
+        Batch(batch => batch.RecordLocal(new LocalObservation(b, Stat(1), new byte[32], null, false), markDirty: true));
+        var forgotten = _store.Get(b)!.Seq;
+        Batch(batch =>
+        {
+            batch.Forget(b);
+            return 0;
+        });
+        Assert.Null(_store.Get(b));
+        Assert.Equal(forgotten, _store.LastSeq);
+
+        // A peer that saw the forgotten row asks for rows above its seq, and must get the next change.
+        Batch(batch => batch.RecordLocal(new LocalObservation(c, Stat(1), new byte[32], null, false), markDirty: true));
+        var last = _store.Get(c)!.Seq;
+        Assert.True(last > forgotten);
+        Assert.Equal(["c.conf"], _store.ReadChangesSince(forgotten, 10).Select(r => r.Path.Value));
+
+        // Forgetting a row with a lower seq afterwards does not lower the mark, and the mark survives a reopen.
+        Batch(batch =>
+        {
+            batch.Forget(c);
+            return 0;
+        });
+        Batch(batch =>
+        {
+            batch.Forget(A);
+            return 0;
+        });
+        using var reopened = StateStore.Open(_dir.Combine("state.db"), "web-0", "web");
+        Assert.Equal(last, reopened.LastSeq);
+        using (var batch = reopened.BeginBatch())
+        {
+            batch.RecordLocal(new LocalObservation(A, Stat(2), new byte[32], null, false), markDirty: true);
+            batch.Commit();
+        }
+
+        Assert.Equal(last + 1, reopened.Get(A)!.Seq);
+    }
 }
