@@ -14,26 +14,18 @@ public static class Utf8Order
             return a is null ? (b is null ? 0 : -1) : 1;
         }
 
-        var n = Math.Min(a.Length, b.Length);
-        for (var i = 0; i < n; i++)
+        // Paths of one tree share long prefixes: the common part is found with vector compares.
+        var i = a.AsSpan().CommonPrefixLength(b);
+        if (i == a.Length || i == b.Length)
         {
-            var x = a[i];
-            var y = b[i];
-            if (x == y)
-            {
-                continue;
-            }
-
-            // Surrogates (U+D800..U+DFFF) stand for code points above U+FFFF: lift them above the BMP's top.
-            if (x >= 0xD800 && y >= 0xD800)
-            {
-                return Lift(x) - Lift(y);
-            }
-
-            return x - y;
+            return a.Length - b.Length;
         }
 
-        return a.Length - b.Length;
+        var x = a[i];
+        var y = b[i];
+
+        // Surrogates (U+D800..U+DFFF) stand for code points above U+FFFF: lift them above the BMP's top.
+        return x >= 0xD800 && y >= 0xD800 ? Lift(x) - Lift(y) : x - y;
     }
 
     private static int Lift(char c) => c is >= '\uD800' and <= '\uDFFF' ? c + 0x2000 : c - 0x800;
