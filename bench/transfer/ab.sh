@@ -8,7 +8,7 @@ usage() {
     cat <<'USAGE'
 Usage: bench/transfer/ab.sh [options] BUILD_A BUILD_B
   BUILD_A, BUILD_B  directories holding a published kubesync (dotnet publish src/KubeSync.Sidecar -c Release
-                    -r linux-x64 --self-contained false -o DIR)
+                    -r linux-x64 -o DIR: Native AOT; add -p:PublishAot=false for the IL on the JIT)
   --rounds N        rounds, each running A then B (default 3)
   --disk DIR        put the receiver's copy and state in DIR (default: a tmpfs at WORK/ab-tmpfs)
   --work DIR        where the tmpfs and the configs go (default bench/.work; the kernel tree is unpacked there

@@ -109,9 +109,8 @@ elif [[ ! -f $work/.tree-unpacked ]]; then
     touch "$work/.tree-unpacked"
 fi
 
-log "Publishing kubesync (Release)"
-dotnet publish "$repo/src/KubeSync.Sidecar" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/kubesync" --nologo -v quiet >/dev/null
+log "Publishing kubesync (Release, Native AOT)"
+dotnet publish "$repo/src/KubeSync.Sidecar" -c Release -r linux-x64 -o "$work/kubesync" --nologo -v quiet >/dev/null
 kubesync=$work/kubesync/kubesync
 [[ -x $kubesync ]] || die "dotnet publish did not produce $kubesync"
 

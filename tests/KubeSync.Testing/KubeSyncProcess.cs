@@ -25,18 +25,32 @@ public static class KubeSyncProcess
     /// <summary>The <c>dotnet</c> host running the tests, so the child uses the same runtime.</summary>
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
+    /// <summary>
+    /// A published kubesync executable to run instead of the built <c>kubesync.dll</c>, from
+    /// <c>KUBESYNC_TEST_EXECUTABLE</c>: <c>.ci/run</c> runs the functional tests again against the natively compiled
+    /// executable that the image ships. Null: run the IL.
+    /// </summary>
+    public static string? NativeExecutable =>
+        Environment.GetEnvironmentVariable("KUBESYNC_TEST_EXECUTABLE") is { Length: > 0 } path
+            ? File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException("KUBESYNC_TEST_EXECUTABLE names no file", path)
+            : null;
+
+    /// <summary>The command line that starts kubesync: the native executable, else <c>dotnet exec kubesync.dll</c>.</summary>
+    public static IReadOnlyList<string> Command(string dotnetHost) => NativeExecutable is { } native ? [native] : [dotnetHost, "exec", AssemblyPath];
+
     /// <summary>Starts kubesync with <paramref name="args"/>; the caller owns the process.</summary>
     public static Process Start(IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null, IEnumerable<string>? prefix = null)
     {
+        var command = Command(DotnetHost);
         var info = new ProcessStartInfo
         {
-            FileName = prefix?.FirstOrDefault() ?? DotnetHost,
+            FileName = prefix?.FirstOrDefault() ?? command[0],
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
-        foreach (var a in (prefix?.Skip(1) ?? []).Concat(prefix is null ? [] : [DotnetHost]).Concat(["exec", AssemblyPath]).Concat(args))
+        foreach (var a in (prefix?.Skip(1) ?? []).Concat(prefix is null ? command.Skip(1) : command).Concat(args))
         {
             info.ArgumentList.Add(a);
         }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
 
 namespace KubeSync.Kubernetes.Config;
 
@@ -11,8 +10,6 @@ namespace KubeSync.Kubernetes.Config;
 /// </summary>
 public static class KubeConfigLoader
 {
-    private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-
     /// <summary>The files to read: the existing entries of <paramref name="kubeconfigVariable"/>, or the home default.</summary>
     public static IReadOnlyList<string> DefaultPaths(string? kubeconfigVariable, string homeDirectory)
     {
@@ -55,7 +52,7 @@ public static class KubeConfigLoader
         {
             user = merged.Users!.FirstOrDefault(u => u.Name == ctx.User)?.User
                 ?? throw new KubeConfigException($"kubeconfig: user '{ctx.User}' of context '{contextName}' not found");
-            if (user.Exec is not null)
+            if (user.UsesExec)
             {
                 throw new KubeConfigException($"kubeconfig: user '{ctx.User}' uses an exec credential plugin, which this client does not run");
             }
@@ -136,7 +133,7 @@ public static class KubeConfigLoader
     {
         try
         {
-            return Yaml.Deserialize<KubeConfigDocument?>(File.ReadAllText(path)) ?? new KubeConfigDocument();
+            return KubeConfigYaml.Parse(File.ReadAllText(path), path);
         }
         catch (YamlException e)
         {

@@ -19,6 +19,20 @@ public sealed partial class DockerfileTests
     public void Operator_Dockerfile_BuildsTheOperatorExecutable() => Check("docker/operator.Dockerfile", "src/KubeSync.Operator/KubeSync.Operator.csproj");
 
     [Fact]
+    public void Sidecar_Dockerfile_ShipsTheNativeExecutableAndSqliteOnRuntimeDeps()
+    {
+        var lines = Instructions(File.ReadAllText(RepositoryLayout.Combine("docker/sidecar.Dockerfile")));
+        var project = XDocument.Load(RepositoryLayout.Combine("src/KubeSync.Sidecar/KubeSync.Sidecar.csproj"));
+
+        // The project publishes with Native AOT; the link needs a C toolchain in the build stage.
+        Assert.Equal("true", project.Descendants("PublishAot").Single().Value);
+        Assert.Contains(lines, l => l.StartsWith("RUN apt-get update", StringComparison.Ordinal) && l.Contains(" clang ", StringComparison.Ordinal) && l.Contains("zlib1g-dev", StringComparison.Ordinal));
+        // No .NET runtime in the final stage, and only what the executable loads: itself and SQLite's library.
+        Assert.Contains(lines, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/runtime-deps:", StringComparison.Ordinal));
+        Assert.Contains("COPY --from=build /app/kubesync /app/libe_sqlite3.so /app/", lines);
+    }
+
+    [Fact]
     public void DockerIgnore_BuildOutputAndState_StayOutOfTheContext()
     {
         var ignored = File.ReadAllLines(RepositoryLayout.Combine(".dockerignore")).Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);

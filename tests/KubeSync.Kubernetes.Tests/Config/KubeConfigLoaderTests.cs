@@ -94,6 +94,44 @@ public sealed class KubeConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_UnknownKeysAndEmptySections_AreIgnoredAsKubectlDoes()
+    {
+        var path = _dir.WriteFile("config", """
+            apiVersion: v1
+            kind: Config
+            preferences: {}
+            current-context: c
+            clusters:
+            - name: c
+              cluster: {server: "https://x", extensions: [{name: e, extension: {a: 1}}], insecure-skip-tls-verify: False}
+            contexts: [{name: c, context: {cluster: c}}]
+            users:
+            """);
+
+        var config = KubeConfigLoader.Load([path]);
+
+        Assert.Equal(new Uri("https://x"), config.Server);
+        Assert.False(config.InsecureSkipTlsVerify);
+        Assert.Null(config.Token);
+        Assert.Null(config.ClientCertificate);
+    }
+
+    [Theory]
+    [InlineData("clusters: {c: {server: https://x}}", "'clusters' must be a list")]
+    [InlineData("clusters: [{name: c, cluster: {server: [a, b]}}]", "clusters[0].cluster.server must be a string")]
+    [InlineData("clusters: [{name: c, cluster: {server: https://x, insecure-skip-tls-verify: sometimes}}]", "clusters[0].cluster.insecure-skip-tls-verify must be true or false, not 'sometimes'")]
+    [InlineData("contexts: [just-a-name]", "contexts[0] must be a mapping")]
+    [InlineData("- a list", "the document must be a mapping")]
+    public void Load_KnownKeyOfTheWrongShape_ErrorNamesTheKeyAndFile(string yaml, string expected)
+    {
+        var path = _dir.WriteFile("config", yaml);
+
+        var error = Assert.Throws<KubeConfigException>(() => KubeConfigLoader.Load([path], context: "c"));
+
+        Assert.Contains($"{path}: {expected}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_ExecPluginUser_ErrorSaysPluginsAreNotRun()
     {
         var path = _dir.WriteFile("config", """

@@ -23,12 +23,13 @@ public sealed record ContainerImage(string Name, IReadOnlyList<string> Entrypoin
 
     /// <summary>
     /// The <c>kubesync</c> image: <c>ENTRYPOINT ["kubesync"]</c> backed by the built <c>kubesync.dll</c> next to the
-    /// tests (<see cref="KubeSyncProcess.AssemblyPath"/>), run by the same <c>dotnet</c> host.
+    /// tests (<see cref="KubeSyncProcess.AssemblyPath"/>), run by the same <c>dotnet</c> host, or by the native
+    /// executable of <see cref="KubeSyncProcess.NativeExecutable"/>.
     /// </summary>
     public static ContainerImage KubeSync()
     {
         var host = ResolveOnPath(KubeSyncProcess.DotnetHost);
-        IReadOnlyList<string> kubesync = [host, "exec", KubeSyncProcess.AssemblyPath];
+        var kubesync = KubeSyncProcess.Command(host);
         return new ContainerImage("kubesync", kubesync, [])
         {
             Executables = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
