@@ -69,6 +69,15 @@ public sealed partial class FileApplier
             return StageResult.Failed(Mismatch(path, hash, sha256));
         }
 
+        return StageVerifiedFile(path, meta, content, batch);
+    }
+
+    /// <summary>
+    /// <see cref="StageFile"/> for content already checked against its hash: an inline offer, which
+    /// <see cref="Protocol.Offer.Read"/> verified when it was decoded.
+    /// </summary>
+    internal StageResult StageVerifiedFile(SyncPath path, FileMetadata meta, ReadOnlySpan<byte> content, ApplyBatch? batch = null)
+    {
         if (BeginStage(path, meta, batch, out var failure) is not { } staged)
         {
             return failure;

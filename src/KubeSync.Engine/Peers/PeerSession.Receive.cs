@@ -321,7 +321,8 @@ public sealed partial class PeerSession
         }
         else if (offer.InlineData is { } inline)
         {
-            var staged = _group.Applier.StageFile(path, meta, entry.Hash, inline.Span, batch.Durability);
+            // Offer.Read checked the bytes against entry.Hash when the frame was decoded.
+            var staged = _group.Applier.StageVerifiedFile(path, meta, inline.Span, batch.Durability);
             if (staged.File is { } file)
             {
                 _group.Counters.FileReceived(inline.Length);
@@ -330,10 +331,6 @@ public sealed partial class PeerSession
             }
 
             result = staged.Failure!;
-            if (result.Outcome == ApplyOutcome.HashMismatch)
-            {
-                throw new ProtocolException(ProtocolError.BadContent, result.Reason ?? "inline data does not match its hash");
-            }
         }
         else
         {

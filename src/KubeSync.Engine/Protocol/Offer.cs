@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+
+using KubeSync.Engine.Paths;
+
 namespace KubeSync.Engine.Protocol;
 
 /// <summary>
@@ -5,6 +9,9 @@ namespace KubeSync.Engine.Protocol;
 /// receiver answers with Have, Need, Conflict or Refuse, quoting <see cref="RequestId"/>; many offers may
 /// be in flight on one connection.
 /// <code>varint request id, entry, bool has inline data, [bytes inline data (0..65536, exactly entry size)]</code>
+/// <see cref="Read"/> checks inline data against the entry's SHA-256 (a mismatch is
+/// <see cref="ProtocolError.BadContent"/>): a session decodes frames on its read-ahead task, so the check runs beside
+/// the loop that writes the file, and that loop stages the verified bytes without hashing them again.
 /// </summary>
 public sealed record Offer(ulong RequestId, WireEntry Entry, ReadOnlyMemory<byte>? InlineData) : ProtocolMessage
 {
@@ -39,6 +46,20 @@ public sealed record Offer(ulong RequestId, WireEntry Entry, ReadOnlyMemory<byte
         if (entry.Type != FileSystem.EntryType.File || entry.Deleted || data.Length != entry.Size)
         {
             throw reader.Malformed("inline data", $"{data.Length} bytes for a {(entry.Deleted ? "deleted " : "")}{entry.Type} of size {entry.Size}");
+        }
+
+        if (entry.Hash is not { } expected)
+        {
+            throw reader.Malformed("inline data", "a file offered with its content but without the content's hash");
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(data, hash);
+        if (!CryptographicOperations.FixedTimeEquals(hash, expected))
+        {
+            throw new ProtocolException(
+                ProtocolError.BadContent,
+                $"{SyncPath.Printable(entry.Path.Value)}: inline data hashes to {Convert.ToHexStringLower(hash)[..12]}, not the offered {Convert.ToHexStringLower(expected)[..12]}");
         }
 
         return new Offer(requestId, entry, Copy(data));

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 using KubeSync.Engine.Delta;
 using KubeSync.Engine.Paths;
 using KubeSync.Engine.Protocol;
@@ -94,6 +96,39 @@ public sealed class MessageCodecTests
 
         Assert.InRange(offer.Length - 4, 1, ProtocolLimits.MinMaxFrameLength);
         Assert.InRange(chunk.Length - 4, 1, ProtocolLimits.MinMaxFrameLength);
+    }
+
+    [Fact]
+    public void Decode_OfferWhoseInlineDataDoesNotHashToTheEntry_IsBadContentNamingThePath()
+    {
+        var content = "the real content\n"u8.ToArray();
+        var entry = new ProtocolTestData(3).SmallFile(out _) with { Path = SyncPath.Parse("conf/site.conf"), Size = content.Length, Hash = SHA256.HashData("other content\n"u8) };
+        var payload = Payload(new Offer(7, entry, content));
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Offer, payload));
+        var good = Assert.IsType<Offer>(MessageCodec.Decode(MessageType.Offer, Payload(new Offer(7, entry with { Hash = SHA256.HashData(content) }, content))));
+
+        Assert.Equal(ProtocolError.BadContent, error.Error);
+        Assert.Contains("conf/site.conf: inline data hashes to", error.Message, StringComparison.Ordinal);
+        Assert.Equal(content, good.InlineData!.Value.ToArray());
+    }
+
+    [Fact]
+    public void Decode_OfferWithInlineDataButNoHash_IsMalformed()
+    {
+        var content = "x"u8.ToArray();
+        var entry = new ProtocolTestData(4).SmallFile(out _) with { Size = content.Length, Hash = null };
+
+        var error = Assert.Throws<ProtocolException>(() => MessageCodec.Decode(MessageType.Offer, Payload(new Offer(1, entry, content))));
+
+        Assert.Equal(ProtocolError.Malformed, error.Error);
+    }
+
+    private static byte[] Payload(ProtocolMessage message)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        MessageCodec.EncodePayload(message, output);
+        return output.WrittenSpan.ToArray();
     }
 
     [Fact]

@@ -67,7 +67,8 @@ internal sealed class ProtocolTestData(int seed, int maxBlob = ProtocolLimits.Ma
     public WireEntry SmallFile(out byte[] content)
     {
         content = Bytes(_random.Next(0, 3) == 0 ? 0 : _random.Next(1, maxBlob + 1));
-        return Entry() with { Type = EntryType.File, Size = content.Length, Deleted = false, Hash = Hash(), LinkTarget = null };
+        // The hash is the content's: a decoded Offer checks its inline data against it.
+        return Entry() with { Type = EntryType.File, Size = content.Length, Deleted = false, Hash = System.Security.Cryptography.SHA256.HashData(content), LinkTarget = null };
     }
 
     /// <summary>One message of every type, with random contents.</summary>

@@ -140,7 +140,7 @@ public sealed class WireEntryTests
     [Fact]
     public void Read_InlineDataMatchingSize_KeepsData()
     {
-        var offer = Decode(OfferWithEntry(inline: [1, 2, 3]));
+        var offer = Decode(OfferWithEntry(hash: System.Security.Cryptography.SHA256.HashData([1, 2, 3]), inline: [1, 2, 3]));
 
         Assert.Equal([1, 2, 3], offer.InlineData!.Value.ToArray());
     }
