@@ -50,7 +50,7 @@ public sealed partial class StateBatch
 
         if (!newPath)
         {
-            DeleteDirty(path, fromPeer);
+            DeleteDirty(path, from);
         }
 
         return row;
@@ -173,11 +173,13 @@ public sealed partial class StateBatch
     }
 
     /// <summary>Every received row and confirmation runs these two: prepared once per batch, not per row.</summary>
-    private int DeleteDirty(SyncPath path, string peer)
+    private int DeleteDirty(SyncPath path, string peer) => DeleteDirty(path, _store.NodeId(peer, _tx));
+
+    private int DeleteDirty(SyncPath path, long node)
     {
         var cmd = Reused("DELETE FROM dirty WHERE path = $p AND peer = $n", "$p", "$n");
         cmd.Parameters["$p"].Value = path.Value;
-        cmd.Parameters["$n"].Value = _store.NodeId(peer, _tx);
+        cmd.Parameters["$n"].Value = node;
         return cmd.ExecuteNonQuery();
     }
 
