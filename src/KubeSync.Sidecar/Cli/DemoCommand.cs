@@ -22,6 +22,9 @@ internal static class DemoCommand
     private const string ResourcePrefix = "demo/";
     private static readonly string[] Members = ["demo-a", "demo-b", "demo-c"];
 
+    /// <summary>How long <c>--once</c> waits for the members to owe each other nothing before it stops them.</summary>
+    private static readonly TimeSpan SettleBound = TimeSpan.FromSeconds(10);
+
     public static Command Create()
     {
         var once = new Option<bool>("--once") { Description = "Stop after the first demonstration instead of running until Ctrl-C" };
@@ -91,6 +94,7 @@ internal static class DemoCommand
             ctx.Out.WriteLine("(Delay from the write to the file readable with its content on the peer, including the scan that noticed it.)");
             if (once)
             {
+                await WaitSettledAsync(daemons, stop.Token);
                 return ExitCodes.Ok;
             }
 
@@ -179,6 +183,42 @@ internal static class DemoCommand
         finally
         {
             sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most <see cref="SettleBound"/>) until no member owes another anything. A member that received the new
+    /// file owes it to the third until that one confirms it; the three stop together, so a mark still open when they
+    /// stop outlives the session that would clear it and each member's drain reports it as left owed.
+    /// </summary>
+    private static async Task WaitSettledAsync(List<SyncDaemon> daemons, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(SettleBound);
+        try
+        {
+            while (true)
+            {
+                long owed = 0;
+                foreach (var group in daemons.SelectMany(d => d.Groups))
+                {
+                    using (await group.Gate.EnterAsync(bound.Token))
+                    {
+                        owed += group.Group.Store.CountDirtyByPeer().Values.Sum();
+                    }
+                }
+
+                if (owed == 0)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20), bound.Token);
+            }
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            // Past the bound (or Ctrl-C): the members stop anyway, and their drains say what was left.
         }
     }
 
