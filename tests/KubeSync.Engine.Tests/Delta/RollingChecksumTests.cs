@@ -66,4 +66,24 @@ public sealed class RollingChecksumTests
             Assert.Equal((a & 0xFFFF) | (b << 16), RollingChecksum.Compute(window));
         }
     }
+
+    [TheoryIfSsse3]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(47)]
+    [InlineData(704)]
+    [InlineData(32768)]
+    [InlineData(32799)]
+    [InlineData(131072)]
+    public void SumsSsse3_EqualsTheScalarSums(int length)
+    {
+        var random = new Random(length);
+        var data = RandomEdits.Bytes(random, length);
+        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
+
+        foreach (var window in new[] { data, saturated })
+        {
+            Assert.Equal(RollingChecksum.SumsScalar(window, 0, 0, 0), RollingChecksum.SumsSsse3(window));
+        }
+    }
 }
