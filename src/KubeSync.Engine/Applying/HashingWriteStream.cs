@@ -12,9 +12,13 @@ namespace KubeSync.Engine.Applying;
 /// Passes writes through to an inner stream while hashing them (SHA-256), so received content is verified without
 /// reading it back.
 /// <list type="bullet">
-/// <item>Given the file being written, it starts the kernel's writeback every <see cref="WritebackInterval"/> bytes, so
-/// a large file is mostly on disk by the time the fsync before its rename runs (the kernel alone would wait until a
-/// tenth of memory is dirty).</item>
+/// <item>Given the file being written, it starts the kernel's writeback every <see cref="WritebackInterval"/> bytes (the
+/// kernel alone would wait until a tenth of memory is dirty), and every <c>durableInterval</c> bytes an fsync on one of
+/// the <see cref="SyncWorkers"/>, one at a time: a large file is then mostly durable by the time the fsync before its
+/// rename runs. Starting the writeback is not enough for that: on a virtual disk the writes land in the host's cache
+/// at once, and the final fsync still waited for the host to write the whole file (1.4–1.9 s of a 1 GiB file here,
+/// 0.1 s with the fsyncs along the way). A failed fsync fails the file at the next write or at <see cref="Flush()"/>
+/// (the kernel reports a writeback error once per open file, so the fsync before the rename might not see it).</item>
 /// <item>Writes shorter than a block are gathered in a block rented from the shared pool (a receiver stages one
 /// stream per file, and a buffer of its own would be a large-object allocation each time); a block is hashed as it
 /// is written.</item>
@@ -37,12 +41,20 @@ internal sealed class HashingWriteStream : Stream
 
     private const int QueuedBlocks = 8;
 
+    /// <summary>Bytes written between two fsyncs started on a worker, when none is given.</summary>
+    internal const long DefaultDurableInterval = 64 * 1024 * 1024;
+
     private readonly Stream _inner;
     private readonly SafeFileHandle? _file;
     private readonly int _blockLength;
     private readonly long _offloadAfter;
+    private readonly long _durableInterval;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _nextWriteback = WritebackInterval;
+    private long _nextDurable;
+
+    // The fsync started along the way, while it runs or until the next one starts.
+    private SyncJob? _sync;
 
     // The block being filled; once offloaded, the queue of written blocks and the worker that hashes them.
     private byte[]? _block;
@@ -51,13 +63,19 @@ internal sealed class HashingWriteStream : Stream
     private Task? _hasher;
 
     /// <param name="blockLength">Writes shorter than this are gathered (0: <see cref="BlockLength"/>).</param>
-    public HashingWriteStream(Stream inner, SafeFileHandle? file = null, int blockLength = 0, long offloadAfter = DefaultOffloadAfter)
+    /// <param name="durableInterval">Bytes between two fsyncs started along the way (0: <see cref="DefaultDurableInterval"/>).</param>
+    public HashingWriteStream(Stream inner, SafeFileHandle? file = null, int blockLength = 0, long offloadAfter = DefaultOffloadAfter, long durableInterval = 0)
     {
         _inner = inner;
         _file = file;
         _blockLength = blockLength > 0 ? blockLength : BlockLength;
         _offloadAfter = offloadAfter;
+        _durableInterval = durableInterval > 0 ? durableInterval : DefaultDurableInterval;
+        _nextDurable = _durableInterval;
     }
+
+    /// <summary>fsyncs started along the way so far.</summary>
+    internal int SyncsStarted { get; private set; }
 
     public long Written { get; private set; }
 
@@ -145,10 +163,16 @@ internal sealed class HashingWriteStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>Writes what is gathered, flushes the inner stream and waits for the fsync along the way, if one runs (its failure throws).</summary>
     public override void Flush()
     {
         WriteBlock();
         _inner.Flush();
+        if (_sync is { } sync)
+        {
+            sync.Done.Wait();
+            ThrowIfSyncFailed(sync);
+        }
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken)
@@ -168,6 +192,14 @@ internal sealed class HashingWriteStream : Stream
     {
         if (disposing)
         {
+            if (_sync is { } sync)
+            {
+                // The descriptor is the caller's, closed after this: the fsync must not outlive it.
+                sync.Done.Wait();
+                sync.Done.Dispose();
+                _sync = null;
+            }
+
             if (_queue is { } queue)
             {
                 // The worker returns the blocks it has; it owns the hash until it is done.
@@ -246,13 +278,40 @@ internal sealed class HashingWriteStream : Stream
 
     private void StartWriteback()
     {
-        if (_file is null || Written < _nextWriteback)
+        if (_file is null)
         {
             return;
         }
 
-        // Without a wait flag this only queues the dirty pages for writing; it returns at once.
-        _ = LibC.SyncFileRange((int)_file.DangerousGetHandle(), 0, 0, LibC.SyncFileRangeWrite);
-        _nextWriteback = Written + WritebackInterval;
+        var fd = (int)_file.DangerousGetHandle();
+        if (Written >= _nextDurable && (_sync is null || _sync.Done.IsSet))
+        {
+            if (_sync is { } previous)
+            {
+                ThrowIfSyncFailed(previous);
+                previous.Done.Dispose();
+            }
+
+            // The fsync starts the writeback too; this thread goes on writing while a worker waits for the disk.
+            _sync = new SyncJob(fd, new CountdownEvent(1));
+            SyncWorkers.Shared.Queue(_sync);
+            SyncsStarted++;
+            _nextDurable = Written + _durableInterval;
+            _nextWriteback = Written + WritebackInterval;
+        }
+        else if (Written >= _nextWriteback)
+        {
+            // Without a wait flag this only queues the dirty pages for writing; it returns at once.
+            _ = LibC.SyncFileRange(fd, 0, 0, LibC.SyncFileRangeWrite);
+            _nextWriteback = Written + WritebackInterval;
+        }
+    }
+
+    private static void ThrowIfSyncFailed(SyncJob sync)
+    {
+        if (sync.Error != 0)
+        {
+            throw new IOException($"fsync while writing failed: {NativeFileSystem.Describe(sync.Error)}");
+        }
     }
 }

@@ -100,4 +100,53 @@ public sealed class HashingWriteStreamTests
         hashing.Dispose();
         Assert.Equal(100 + (3 * HashingWriteStream.BlockLength), inner.Length);
     }
+
+    /// <summary>A file longer than the durable interval gets fsyncs started along the way; its bytes and hash are unchanged.</summary>
+    [Fact]
+    public async Task Writes_PastTheDurableInterval_StartFsyncsAlongTheWay_SameBytesAndHash()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kubesync-hws-{Guid.NewGuid():N}");
+        try
+        {
+            var data = new byte[(5 * HashingWriteStream.BlockLength) + 123];
+            new Random(5).NextBytes(data);
+            using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write))
+            using (var file = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0))
+            using (var hashing = new HashingWriteStream(file, handle, offloadAfter: HashingWriteStream.BlockLength, durableInterval: HashingWriteStream.BlockLength))
+            {
+                for (var offset = 0; offset < data.Length; offset += 300_000)
+                {
+                    await hashing.WriteAsync(data.AsMemory(offset, Math.Min(300_000, data.Length - offset)));
+                }
+
+                await hashing.FlushAsync();
+                Assert.InRange(hashing.SyncsStarted, 1, 5);
+                Assert.Equal(SHA256.HashData(data), hashing.GetHash());
+            }
+
+            Assert.Equal(data, File.ReadAllBytes(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// An fsync along the way that fails fails the file: /dev/null has no fsync (EINVAL), standing in for a disk's
+    /// write error, which the kernel reports once per open file and the fsync before the rename might then miss.
+    /// </summary>
+    [Fact]
+    public void Writes_FsyncAlongTheWayFails_FlushThrows()
+    {
+        using var handle = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
+        using var device = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(handle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        using var hashing = new HashingWriteStream(device, handle, durableInterval: HashingWriteStream.BlockLength);
+
+        hashing.Write(new byte[2 * HashingWriteStream.BlockLength]);
+        Assert.Equal(1, hashing.SyncsStarted);
+
+        var error = Assert.Throws<IOException>(hashing.Flush);
+        Assert.Contains("fsync while writing failed", error.Message, StringComparison.Ordinal);
+    }
 }
