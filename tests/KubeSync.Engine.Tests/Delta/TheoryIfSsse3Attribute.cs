@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace KubeSync.Engine.Tests.Delta;
 
-/// <summary>A theory that runs where the CPU has SSSE3 (every x86-64 machine .NET supports) and is skipped elsewhere, saying why.</summary>
+/// <summary>A theory that runs where the CPU has SSSE3 and is skipped elsewhere (an ARM machine), saying why.</summary>
 public sealed class TheoryIfSsse3Attribute : TheoryAttribute
 {
     public TheoryIfSsse3Attribute()
