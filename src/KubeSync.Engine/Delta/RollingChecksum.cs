@@ -43,7 +43,7 @@ public struct RollingChecksum
     /// the sender), so it is vectorised: that is a whole pass over the file each time. The shipped executable is
     /// compiled ahead of time for x86-64-v2, where <see cref="Avx2.IsSupported"/> is false when it is compiled (there is
     /// no JIT to ask the CPU later), so it takes the SSSE3 path; a JIT-compiled process on an AVX2 machine takes the
-    /// wider one.
+    /// wider one, and an arm64 build the portable 128-bit one.
     /// </remarks>
     public void Reset(ReadOnlySpan<byte> window)
     {
@@ -51,7 +51,9 @@ public struct RollingChecksum
             ? SumsAvx2(window)
             : Ssse3.IsSupported && window.Length >= 2 * Vector128<byte>.Count
                 ? SumsSsse3(window)
-                : SumsScalar(window, 0, 0, 0);
+                : Vector128.IsHardwareAccelerated && window.Length >= 2 * Vector128<byte>.Count
+                    ? SumsVector128(window)
+                    : SumsScalar(window, 0, 0, 0);
         _a = a;
         _b = b;
         _length = window.Length;
@@ -127,6 +129,40 @@ public struct RollingChecksum
         var indexed = ((uint)(chunks - 1) * total) - (uint)Vector128.Sum(prefix);
         var a = total;
         var b = ((uint)window.Length * total) - (16u * indexed) - (uint)Vector128.Sum(weighted);
+        return SumsScalar(window, chunks * Vector128<byte>.Count, a, b);
+    }
+
+    /// <summary>
+    /// The same sums with .NET's portable 128-bit operations, for CPUs without SSSE3 (arm64: they become NEON's
+    /// widening adds and multiplies). Per 16-byte chunk the bytes are widened to two halves of eight 16-bit lanes: their
+    /// sum (at most 2·255 a lane) and their sum weighted by 0..15 (at most 255·7 + 255·15 = 5,610 a lane) are widened
+    /// again and added into 32-bit lanes.
+    /// </summary>
+    /// <remarks>Internal so that tests run it on any machine, whichever path <see cref="Reset"/> takes there.</remarks>
+    internal static (uint A, uint B) SumsVector128(ReadOnlySpan<byte> window)
+    {
+        var chunks = window.Length / Vector128<byte>.Count;
+        var lowWeights = Vector128.Create((ushort)0, 1, 2, 3, 4, 5, 6, 7);
+        var highWeights = Vector128.Create((ushort)8, 9, 10, 11, 12, 13, 14, 15);
+        var sums = Vector128<uint>.Zero;
+        var prefix = Vector128<uint>.Zero;
+        var weighted = Vector128<uint>.Zero;
+        ref var start = ref MemoryMarshal.GetReference(window);
+        for (var c = 0; c < chunks; c++)
+        {
+            var x = Vector128.LoadUnsafe(ref start, (nuint)(c * Vector128<byte>.Count));
+            var (low, high) = Vector128.Widen(x);
+            var pairs = low + high;
+            var products = (low * lowWeights) + (high * highWeights);
+            prefix += sums;
+            sums += Vector128.WidenLower(pairs) + Vector128.WidenUpper(pairs);
+            weighted += Vector128.WidenLower(products) + Vector128.WidenUpper(products);
+        }
+
+        var total = Vector128.Sum(sums);
+        var indexed = ((uint)(chunks - 1) * total) - Vector128.Sum(prefix);
+        var a = total;
+        var b = ((uint)window.Length * total) - (16u * indexed) - Vector128.Sum(weighted);
         return SumsScalar(window, chunks * Vector128<byte>.Count, a, b);
     }
 

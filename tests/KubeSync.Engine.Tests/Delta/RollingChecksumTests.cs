@@ -86,4 +86,24 @@ public sealed class RollingChecksumTests
             Assert.Equal(RollingChecksum.SumsScalar(window, 0, 0, 0), RollingChecksum.SumsSsse3(window));
         }
     }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(47)]
+    [InlineData(704)]
+    [InlineData(32768)]
+    [InlineData(32799)]
+    [InlineData(131072)]
+    public void SumsVector128_EqualsTheScalarSums(int length)
+    {
+        var random = new Random(length + 1);
+        var data = RandomEdits.Bytes(random, length);
+        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
+
+        foreach (var window in new[] { data, saturated })
+        {
+            Assert.Equal(RollingChecksum.SumsScalar(window, 0, 0, 0), RollingChecksum.SumsVector128(window));
+        }
+    }
 }
