@@ -45,21 +45,14 @@ public sealed class RollingChecksumTests
         Assert.Equal(a | (b << 16), value);
     }
 
+    /// <summary>Window lengths around the vector widths (16 and 32 bytes) and the block sizes a signature uses.</summary>
+    public static TheoryData<int> VectorLengths => [32, 33, 47, 63, 64, 65, 704, 32768, 32799, 131072];
+
     [Theory]
-    [InlineData(63)]
-    [InlineData(64)]
-    [InlineData(65)]
-    [InlineData(704)]
-    [InlineData(32768)]
-    [InlineData(32799)]
-    [InlineData(131072)]
+    [MemberData(nameof(VectorLengths))]
     public void Compute_VectorisedPath_EqualsTheScalarSums(int length)
     {
-        var random = new Random(length);
-        var data = RandomEdits.Bytes(random, length);
-        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
-
-        foreach (var window in new[] { data, saturated })
+        foreach (var window in RandomAndSaturated(length))
         {
             var (a, b) = RollingChecksum.SumsScalar(window, 0, 0, 0);
 
@@ -68,42 +61,26 @@ public sealed class RollingChecksumTests
     }
 
     [TheoryIfSsse3]
-    [InlineData(32)]
-    [InlineData(33)]
-    [InlineData(47)]
-    [InlineData(704)]
-    [InlineData(32768)]
-    [InlineData(32799)]
-    [InlineData(131072)]
+    [MemberData(nameof(VectorLengths))]
     public void SumsSsse3_EqualsTheScalarSums(int length)
     {
-        var random = new Random(length);
-        var data = RandomEdits.Bytes(random, length);
-        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
-
-        foreach (var window in new[] { data, saturated })
+        foreach (var window in RandomAndSaturated(length))
         {
             Assert.Equal(RollingChecksum.SumsScalar(window, 0, 0, 0), RollingChecksum.SumsSsse3(window));
         }
     }
 
     [Theory]
-    [InlineData(32)]
-    [InlineData(33)]
-    [InlineData(47)]
-    [InlineData(704)]
-    [InlineData(32768)]
-    [InlineData(32799)]
-    [InlineData(131072)]
+    [MemberData(nameof(VectorLengths))]
     public void SumsVector128_EqualsTheScalarSums(int length)
     {
-        var random = new Random(length + 1);
-        var data = RandomEdits.Bytes(random, length);
-        var saturated = Enumerable.Repeat((byte)0xFF, length).ToArray();
-
-        foreach (var window in new[] { data, saturated })
+        foreach (var window in RandomAndSaturated(length))
         {
             Assert.Equal(RollingChecksum.SumsScalar(window, 0, 0, 0), RollingChecksum.SumsVector128(window));
         }
     }
+
+    /// <summary>Random bytes, and all 0xFF (the largest sums, where an overflowing lane would show).</summary>
+    private static byte[][] RandomAndSaturated(int length) =>
+        [RandomEdits.Bytes(new Random(length), length), Enumerable.Repeat((byte)0xFF, length).ToArray()];
 }
