@@ -3,7 +3,10 @@ using System.Text.Json;
 
 using KubeSync.Engine.Hosting;
 using KubeSync.Engine.Peers;
+using KubeSync.Engine.Scanning;
 using KubeSync.Engine.State;
+
+using Microsoft.Extensions.Logging;
 
 namespace KubeSync.Sidecar.Cli;
 
@@ -13,6 +16,11 @@ namespace KubeSync.Sidecar.Cli;
 /// (<see cref="IndexComparison"/>): one line per differing path, <c>L</c>, <c>R</c> or <c>X</c>. Exit code 0 when
 /// something differs, 2 when every peer compared is identical, 1 when a peer could not be compared.
 /// </summary>
+/// <remarks>
+/// The recorded state is current while a daemon runs for the group (its watcher records changes as they happen);
+/// without one, files may have changed since the last scan, so compare first records them as <c>kubesync check</c>
+/// would (and says so on stderr): a file edited a moment ago is listed, not missed.
+/// </remarks>
 internal static class CompareCommand
 {
     public static Command Create()
@@ -41,6 +49,15 @@ internal static class CompareCommand
                 Engine.Paths.SyncRules rules;
                 using (var group = LocalGroup.Open(config, groupConfig))
                 {
+                    if (RunCommand.LiveDaemonPid(groupConfig) is null)
+                    {
+                        var scan = new Scanner(group, ctx.LoggerFactory.CreateLogger<Scanner>()).Scan(ScanRequest.Full);
+                        if (scan.Changed > 0)
+                        {
+                            ctx.Error.WriteLine($"kubesync: {groupConfig.Name}: no daemon runs here; recorded {scan.Changed} local change(s) first, as kubesync check would");
+                        }
+                    }
+
                     local = [.. group.Store.ReadFiles()];
                     conflicts = group.Store.ReadConflicts();
                     rules = group.Rules;

@@ -22,6 +22,20 @@ internal static class RunCommand
     /// <summary>File in each group's state directory holding the daemon's process id.</summary>
     public const string PidFileName = "kubesync.pid";
 
+    /// <summary>The pid of a live <c>kubesync run</c> serving <paramref name="group"/> (its pid file names a running process), or null.</summary>
+    internal static int? LiveDaemonPid(Contracts.Configuration.GroupConfig group)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(group.StateDir, PidFileName)).Trim();
+            return int.TryParse(text, out var pid) && Directory.Exists($"/proc/{pid}") ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static Command Create()
     {
         var command = new Command("run", "Run the member: serve peers, scan on start and every timing.rescan, push and pull changes (SIGUSR1: scan now; SIGHUP: reload the config)");

@@ -20,7 +20,7 @@ internal static class SyncCommand
         {
             var config = ctx.LoadConfig();
             var limit = parse.GetValue(timeout);
-            var daemonPid = config.Groups.Select(g => ReadLivePid(Path.Combine(g.StateDir, RunCommand.PidFileName))).FirstOrDefault(p => p is not null);
+            var daemonPid = config.Groups.Select(RunCommand.LiveDaemonPid).FirstOrDefault(p => p is not null);
             IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> owed;
             var watch = Stopwatch.StartNew();
             if (daemonPid is { } pid)
@@ -47,18 +47,6 @@ internal static class SyncCommand
             return left.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;
-    }
-
-    private static int? ReadLivePid(string file)
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(file).Trim(), out var pid) && Directory.Exists($"/proc/{pid}") ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private static async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> WaitDrainedAsync(CliContext ctx, Contracts.Configuration.KubeSyncConfig config, TimeSpan limit, CancellationToken ct)

@@ -85,5 +85,17 @@ public sealed class CompareDiffTests(ITestOutputHelper output)
         Assert.Equal("Binary files /dev/null and b:data.bin differ\n", binary.Stdout);
         var same = await group.CliAsync("b", "diff", group.PathOf("b", "same.txt"), "--peer", "a");
         Assert.True(same.ExitCode == 2 && same.Stdout.Length == 0, same.ToString());
+
+        // With no daemon for b, nothing records b's edits: compare scans first, so an edit made a moment ago (no
+        // `kubesync check` since) is listed too, and b's state then holds it.
+        group.Write("b", "late-b.txt", "written after the last check\n");
+        group.Write("b", "same.txt", "same no more\n");
+        var late = await group.CliAsync("b", "compare", "a");
+        Assert.True(late.ExitCode == 0, $"{late}\n{group.DescribeLogs()}");
+        Assert.Equal(
+            ["X\tcommon.txt", "L\tdata.bin", "L\tlate-b.txt", "R\tnewer-a.txt", "L\tnewer-b.txt", "R\tonly-a.txt", "L\tonly-b.txt", "L\tsame.txt"],
+            late.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("recorded 2 local change(s) first", late.Stderr, StringComparison.Ordinal);
+        Assert.Contains("late-b.txt", (await group.CliAsync("b", "files")).Stdout, StringComparison.Ordinal);
     }
 }
