@@ -13,7 +13,9 @@ Three scenarios, each tool once per round, rounds interleaved so drift hits ever
   bigfile   1 MiB changed in the middle of a 1 GiB file
 Each timed command ends when the receiver holds the data: rsync and csync2 -x exit after the
 transfer; `kubesync sync` (one-shot) exits when the receiving daemon has acknowledged every file,
-which it does only after the files are durable. Bytes on the wire are loopback bytes (both
+which it does only after the files are durable. A `sync` timed right after each command gives the
+time until the receiver's data is on disk for every tool alike (rsync and csync2 leave it to the
+kernel's writeback; kubesync's is already there). Bytes on the wire are loopback bytes (both
 directions, headers included) counted by the kernel during the command.
 
   --runs N          rounds for files100 and bigfile (default 5, env KUBESYNC_BENCH_RUNS)
@@ -126,7 +128,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results=$results_root/transfer-$stamp
 mkdir -p "$results"
 samples=$results/samples.tsv
-printf 'scenario\tround\ttool\tseconds\twire_bytes\n' >"$samples"
+printf 'scenario\tround\ttool\tseconds\twire_bytes\tsync_seconds\n' >"$samples"
 
 pids=()
 cleanup() {
@@ -265,10 +267,10 @@ wait_port() { # port [address]: until something accepts there (30 s at most)
 
 lo_bytes() { awk -F"[: ]+" '$2 == "lo" { printf "%.0f\n", $3 + $11 }' /proc/net/dev; }
 
-timed() { # scenario, round, tool, command...: runs it, records seconds and loopback bytes
+timed() { # scenario, round, tool, command...: runs it, records seconds, loopback bytes and the sync after it
     local scenario=$1 round=$2 tool=$3
     shift 3
-    local b0 b1 t0 t1
+    local b0 b1 t0 t1 t2
     # Untimed: no tool starts while the page cache still holds another tool's unwritten data (csync2 and rsync
     # leave theirs to the kernel; writing it back would slow whichever tool comes next).
     sync
@@ -277,7 +279,11 @@ timed() { # scenario, round, tool, command...: runs it, records seconds and loop
     "$@" >>"$results/$tool.out" 2>>"$results/stderr.log" || die "$tool failed in $scenario round $round: $* (see $results/stderr.log)"
     t1=$(date +%s.%N)
     b1=$(lo_bytes)
-    printf '%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$tool" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" "$((b1 - b0))" | tee -a "$samples" >&2
+    # Timed apart: how long the receiver's data still needed to reach the disk once the command had returned.
+    sync
+    t2=$(date +%s.%N)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$scenario" "$round" "$tool" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" "$((b1 - b0))" \
+        "$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.3f", b - a }')" | tee -a "$samples" >&2
 }
 
 # Every receiver must end identical to the source: same names, types, sizes, file mtimes, modes, owners,
@@ -404,8 +410,8 @@ python3 - "$samples" "$results/table.md" "$results/summary.json" <<'EOF'
 import csv, json, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 out, summary = [], {}
-out.append("| scenario | tool | runs | median time | min–max | median wire bytes | time ÷ rsync | bytes ÷ rsync |")
-out.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+out.append("| scenario | tool | runs | median time | min–max | median wire bytes | time ÷ rsync | bytes ÷ rsync | median until durable | durable ÷ rsync's |")
+out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for scenario in dict.fromkeys(r["scenario"] for r in rows):
     med = {}
     for tool in ("rsync", "csync2", "kubesync"):
@@ -414,13 +420,16 @@ for scenario in dict.fromkeys(r["scenario"] for r in rows):
             continue
         secs = [float(r["seconds"]) for r in s]
         wire = [int(r["wire_bytes"]) for r in s]
-        med[tool] = (statistics.median(secs), statistics.median(wire), min(secs), max(secs), len(s))
-    for tool, (sec, wire, lo, hi, n) in med.items():
+        # The command's time plus the sync right after it, per round: until the receiver's data is on disk.
+        durable = [float(r["seconds"]) + float(r["sync_seconds"]) for r in s]
+        med[tool] = (statistics.median(secs), statistics.median(wire), min(secs), max(secs), len(s), statistics.median(durable))
+    for tool, (sec, wire, lo, hi, n, dur) in med.items():
         base = med.get("rsync")
         rt = f"{sec / base[0]:.2f}×" if base else ""
         rb = f"{wire / base[1]:.2f}×" if base and base[1] else ""
-        out.append(f"| {scenario} | {tool} | {n} | {sec:.2f} s | {lo:.2f}–{hi:.2f} s | {wire / 1e6:.2f} MB | {rt} | {rb} |")
-        summary.setdefault(scenario, {})[tool] = {"median_seconds": sec, "median_wire_bytes": wire, "runs": n}
+        rd = f"{dur / base[5]:.2f}×" if base else ""
+        out.append(f"| {scenario} | {tool} | {n} | {sec:.2f} s | {lo:.2f}–{hi:.2f} s | {wire / 1e6:.2f} MB | {rt} | {rb} | {dur:.2f} s | {rd} |")
+        summary.setdefault(scenario, {})[tool] = {"median_seconds": sec, "median_wire_bytes": wire, "runs": n, "median_seconds_until_durable": dur}
 open(sys.argv[2], "w").write("\n".join(out) + "\n")
 json.dump(summary, open(sys.argv[3], "w"), indent=2)
 print("\n".join(out))
