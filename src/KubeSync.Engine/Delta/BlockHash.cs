@@ -3,8 +3,20 @@ using System.Numerics;
 
 namespace KubeSync.Engine.Delta;
 
+/// <summary>Which function a signature's strong block hashes come from (<see cref="BlockSignature.Kind"/>).</summary>
+public enum BlockHashKind
+{
+    /// <summary>MurmurHash3 x64-128, seed 0: 16 bytes, or its first 8 (signature format 1, every protocol version).</summary>
+    Murmur3 = 0,
+
+    /// <summary>XXH3-64, seed 0, 8 bytes little-endian (signature format 2, protocol version 6 and later).</summary>
+    Xxh3 = 1,
+}
+
 /// <summary>
-/// The strong hash of one delta block: MurmurHash3 x64-128 (seed 0), 16 bytes (h1 then h2, little-endian).
+/// The strong hash of one delta block: MurmurHash3 x64-128 (seed 0), 16 bytes (h1 then h2, little-endian), or XXH3-64
+/// (seed 0), 8 bytes little-endian, which runs three to four times as fast here (its 8 bytes are all a version 3
+/// peer sent of the 16 anyway).
 /// It only has to tell the sender's window from a basis block whose weak checksum matched, so a fast
 /// non-cryptographic 128-bit hash is enough (rsync uses MD5 or xxh128 here): a collision, accidental or crafted
 /// by a sender against its own transfer, yields a rebuilt file that fails the whole-file SHA-256 check and is
@@ -15,6 +27,22 @@ public static class BlockHash
 {
     private const ulong C1 = 0x87c37b91114253d5UL;
     private const ulong C2 = 0x4cf5ad432745937fUL;
+
+    /// <summary>Bytes of a strong hash of <paramref name="kind"/>.</summary>
+    public static int LengthOf(BlockHashKind kind) => kind == BlockHashKind.Xxh3 ? DeltaLimits.ShortStrongHashLength : DeltaLimits.StrongHashLength;
+
+    /// <summary>The strong hash of <paramref name="data"/> by <paramref name="kind"/>, <see cref="LengthOf"/> bytes into <paramref name="destination"/>.</summary>
+    public static void Compute(ReadOnlySpan<byte> data, Span<byte> destination, BlockHashKind kind)
+    {
+        if (kind == BlockHashKind.Xxh3)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(destination, System.IO.Hashing.XxHash3.HashToUInt64(data));
+        }
+        else
+        {
+            Compute(data, destination);
+        }
+    }
 
     public static void Compute(ReadOnlySpan<byte> data, Span<byte> destination, uint seed = 0)
     {

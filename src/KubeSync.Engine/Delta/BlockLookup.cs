@@ -56,7 +56,7 @@ internal sealed class BlockLookup
         if (preferred >= 0 && preferred < _signature.BlockCount && _signature.BlockSize == _signature.GetBlockLength(preferred)
             && _signature.GetWeak(preferred) == weak)
         {
-            SignatureBuilder.ComputeStrongHash(window, strong);
+            SignatureBuilder.ComputeStrongHash(window, strong, _signature.Kind);
             haveStrong = true;
             if (strong[.._signature.StrongLength].SequenceEqual(_signature.GetStrong(preferred)))
             {
@@ -71,7 +71,7 @@ internal sealed class BlockLookup
 
         if (!haveStrong)
         {
-            SignatureBuilder.ComputeStrongHash(window, strong);
+            SignatureBuilder.ComputeStrongHash(window, strong, _signature.Kind);
         }
 
         for (var tried = 0; candidate >= 0 && tried < MaxCandidates; tried++, candidate = _next[candidate])
@@ -95,7 +95,7 @@ internal sealed class BlockLookup
         }
 
         Span<byte> strong = stackalloc byte[DeltaLimits.StrongHashLength];
-        SignatureBuilder.ComputeStrongHash(window, strong);
+        SignatureBuilder.ComputeStrongHash(window, strong, _signature.Kind);
         return strong[.._signature.StrongLength].SequenceEqual(_signature.GetStrong(last));
     }
 

@@ -2,7 +2,7 @@ namespace KubeSync.Engine.Delta;
 
 /// <summary>
 /// The block signature of a basis: its block size, and for every block the weak rolling checksum and the
-/// strong hash (SHA-256 truncated to <see cref="DeltaLimits.StrongHashLength"/> bytes). All blocks are
+/// strong hash (<see cref="BlockHash"/> of <see cref="Kind"/>). All blocks are
 /// <see cref="BlockSize"/> long except the last, which is <see cref="LastBlockLength"/> long.
 /// </summary>
 public sealed class BlockSignature
@@ -24,6 +24,12 @@ public sealed class BlockSignature
     /// <see cref="DeltaLimits.ShortStrongHashLength"/> (the first bytes of the same hash) as a version 3 peer sends it.
     /// </param>
     public BlockSignature(int blockSize, int lastBlockLength, uint[] weak, byte[] strong, int strongLength)
+        : this(blockSize, lastBlockLength, weak, strong, strongLength, BlockHashKind.Murmur3)
+    {
+    }
+
+    /// <param name="kind">The function of the strong hashes; <see cref="BlockHashKind.Xxh3"/> has 8 bytes, so <paramref name="strongLength"/> must be 8.</param>
+    public BlockSignature(int blockSize, int lastBlockLength, uint[] weak, byte[] strong, int strongLength, BlockHashKind kind)
     {
         ArgumentNullException.ThrowIfNull(weak);
         ArgumentNullException.ThrowIfNull(strong);
@@ -43,7 +49,13 @@ public sealed class BlockSignature
             throw new ArgumentException($"strong hashes are {strong.Length} bytes, expected {weak.Length * strongLength}", nameof(strong));
         }
 
+        if (kind == BlockHashKind.Xxh3 && strongLength != DeltaLimits.ShortStrongHashLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(strongLength), strongLength, "XXH3 strong hashes are 8 bytes");
+        }
+
         StrongLength = strongLength;
+        Kind = kind;
 
         BlockSize = blockSize;
         LastBlockLength = lastBlockLength;
@@ -53,8 +65,11 @@ public sealed class BlockSignature
 
     public int BlockSize { get; }
 
-    /// <summary>Bytes of each block's strong hash: 16, or 8 in a shortened signature.</summary>
+    /// <summary>Bytes of each block's strong hash: 16, or 8 in a shortened signature or an XXH3 one.</summary>
     public int StrongLength { get; }
+
+    /// <summary>The function the strong hashes come from: whoever searches against this signature must hash windows with it.</summary>
+    public BlockHashKind Kind { get; }
 
     public int BlockCount => _weak.Length;
 
@@ -66,6 +81,9 @@ public sealed class BlockSignature
 
     /// <summary>An empty signature (empty or missing basis): every byte of the new content becomes a literal.</summary>
     public static BlockSignature Empty(int blockSize) => new(blockSize, 0, [], []);
+
+    /// <summary>An empty signature of <paramref name="kind"/> (its strong hash length is that kind's).</summary>
+    public static BlockSignature Empty(int blockSize, BlockHashKind kind) => new(blockSize, 0, [], [], BlockHash.LengthOf(kind), kind);
 
     public uint GetWeak(int index) => _weak[index];
 

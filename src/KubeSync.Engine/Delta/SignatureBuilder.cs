@@ -41,7 +41,11 @@ public static class SignatureBuilder
     /// <param name="basis">The basis.</param>
     /// <param name="maxBlockCount">Most blocks the signature may have (to fit a frame); a longer basis gets larger blocks.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    public static Task<BlockSignature> BuildAsync(Stream basis, int maxBlockCount, CancellationToken cancellationToken)
+    public static Task<BlockSignature> BuildAsync(Stream basis, int maxBlockCount, CancellationToken cancellationToken) =>
+        BuildAsync(basis, maxBlockCount, BlockHashKind.Murmur3, cancellationToken);
+
+    /// <summary>As the overload without <paramref name="kind"/>, the strong hashes by <paramref name="kind"/>.</summary>
+    public static Task<BlockSignature> BuildAsync(Stream basis, int maxBlockCount, BlockHashKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(basis);
         if (!basis.CanSeek)
@@ -50,18 +54,22 @@ public static class SignatureBuilder
         }
 
         var blockSize = ChooseBlockSize(Math.Max(0, basis.Length - basis.Position), maxBlockCount);
-        return BuildAsync(basis, blockSize, maxBlockCount, cancellationToken);
+        return BuildAsync(basis, blockSize, maxBlockCount, kind, cancellationToken);
     }
 
     /// <summary>
     /// Builds the signature of an open file from its start, with the block size <see cref="ChooseBlockSize"/> picks for
     /// its length; the handle stays the caller's.
     /// </summary>
-    public static async Task<BlockSignature> BuildAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, int maxBlockCount, CancellationToken cancellationToken)
+    public static Task<BlockSignature> BuildAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, int maxBlockCount, CancellationToken cancellationToken) =>
+        BuildAsync(file, maxBlockCount, BlockHashKind.Murmur3, cancellationToken);
+
+    /// <summary>The signature of an open file, its strong hashes by <paramref name="kind"/>.</summary>
+    public static async Task<BlockSignature> BuildAsync(Microsoft.Win32.SafeHandles.SafeFileHandle file, int maxBlockCount, BlockHashKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         await using var reader = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(file.DangerousGetHandle(), ownsHandle: false), FileAccess.Read, 128 * 1024);
-        return await BuildAsync(reader, maxBlockCount, cancellationToken).ConfigureAwait(false);
+        return await BuildAsync(reader, maxBlockCount, kind, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -69,7 +77,11 @@ public static class SignatureBuilder
     /// longer than <paramref name="maxBlockCount"/> blocks is signed over its first blocks only: the rest of
     /// the new content then travels as literals, which is slower but still correct.
     /// </summary>
-    public static async Task<BlockSignature> BuildAsync(Stream basis, int blockSize, int maxBlockCount, CancellationToken cancellationToken)
+    public static Task<BlockSignature> BuildAsync(Stream basis, int blockSize, int maxBlockCount, CancellationToken cancellationToken) =>
+        BuildAsync(basis, blockSize, maxBlockCount, BlockHashKind.Murmur3, cancellationToken);
+
+    /// <summary>As the overload without <paramref name="kind"/>, the strong hashes by <paramref name="kind"/>.</summary>
+    public static async Task<BlockSignature> BuildAsync(Stream basis, int blockSize, int maxBlockCount, BlockHashKind kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(basis);
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, DeltaLimits.MinBlockSize);
@@ -84,7 +96,8 @@ public static class SignatureBuilder
         var current = ArrayPool<byte>.Shared.Rent(perRead * blockSize);
         var next = ArrayPool<byte>.Shared.Rent(perRead * blockSize);
         var weakPart = new uint[perRead];
-        var strongPart = new byte[perRead * DeltaLimits.StrongHashLength];
+        var strongLength = BlockHash.LengthOf(kind);
+        var strongPart = new byte[perRead * strongLength];
         Task hashing = Task.CompletedTask;
         try
         {
@@ -93,14 +106,14 @@ public static class SignatureBuilder
             {
                 // The blocks of this read are hashed by the pool's threads while this one reads the next piece.
                 var blocks = (read + blockSize - 1) / blockSize;
-                hashing = HashBlocksAsync(current, read, blockSize, weakPart, strongPart);
+                hashing = HashBlocksAsync(current, read, blockSize, weakPart, strongPart, kind);
                 var more = read == perRead * blockSize && weak.Count + blocks < maxBlockCount;
                 var nextRead = more
                     ? await ReadBlocksAsync(basis, next, perRead * blockSize, ((long)maxBlockCount - weak.Count - blocks) * blockSize, cancellationToken)
                     : 0;
                 await hashing;
                 weak.AddRange(weakPart.AsSpan(0, blocks));
-                strong.AddRange(strongPart.AsSpan(0, blocks * DeltaLimits.StrongHashLength));
+                strong.AddRange(strongPart.AsSpan(0, blocks * strongLength));
                 lastLength = read - ((blocks - 1) * blockSize);
                 (current, next) = (next, current);
                 read = nextRead;
@@ -114,11 +127,14 @@ public static class SignatureBuilder
             ArrayPool<byte>.Shared.Return(next);
         }
 
-        return new BlockSignature(blockSize, lastLength, [.. weak], [.. strong]);
+        return new BlockSignature(blockSize, lastLength, [.. weak], [.. strong], strongLength, kind);
     }
 
     /// <summary>The strong hash of one block (<see cref="BlockHash"/>), <see cref="DeltaLimits.StrongHashLength"/> bytes.</summary>
     public static void ComputeStrongHash(ReadOnlySpan<byte> block, Span<byte> destination) => BlockHash.Compute(block, destination);
+
+    /// <summary>The strong hash of one block by <paramref name="kind"/>, <see cref="BlockHash.LengthOf"/> bytes.</summary>
+    public static void ComputeStrongHash(ReadOnlySpan<byte> block, Span<byte> destination, BlockHashKind kind) => BlockHash.Compute(block, destination, kind);
 
     private static async Task<int> ReadBlocksAsync(Stream basis, byte[] buffer, int length, long limit, CancellationToken cancellationToken)
     {
@@ -127,13 +143,13 @@ public static class SignatureBuilder
     }
 
     /// <summary>Weak and strong sums of the blocks in <c>data[..length]</c>, split over up to <see cref="Environment.ProcessorCount"/> threads.</summary>
-    private static Task HashBlocksAsync(byte[] data, int length, int blockSize, uint[] weak, byte[] strong)
+    private static Task HashBlocksAsync(byte[] data, int length, int blockSize, uint[] weak, byte[] strong, BlockHashKind kind)
     {
         var blocks = (length + blockSize - 1) / blockSize;
         var parts = Math.Clamp(Math.Min(Environment.ProcessorCount, 4), 1, Math.Max(1, length / MinPartLength));
         if (parts == 1)
         {
-            HashBlocks(data, length, blockSize, 0, blocks, weak, strong);
+            HashBlocks(data, length, blockSize, 0, blocks, weak, strong, kind);
             return Task.CompletedTask;
         }
 
@@ -142,20 +158,21 @@ public static class SignatureBuilder
         {
             var first = blocks * p / parts;
             var end = blocks * (p + 1) / parts;
-            tasks[p] = Task.Run(() => HashBlocks(data, length, blockSize, first, end, weak, strong));
+            tasks[p] = Task.Run(() => HashBlocks(data, length, blockSize, first, end, weak, strong, kind));
         }
 
         return Task.WhenAll(tasks);
     }
 
-    private static void HashBlocks(byte[] data, int length, int blockSize, int first, int end, uint[] weak, byte[] strong)
+    private static void HashBlocks(byte[] data, int length, int blockSize, int first, int end, uint[] weak, byte[] strong, BlockHashKind kind)
     {
+        var strongLength = BlockHash.LengthOf(kind);
         for (var b = first; b < end; b++)
         {
             var offset = b * blockSize;
             var block = data.AsSpan(offset, Math.Min(blockSize, length - offset));
             weak[b] = RollingChecksum.Compute(block);
-            ComputeStrongHash(block, strong.AsSpan(b * DeltaLimits.StrongHashLength, DeltaLimits.StrongHashLength));
+            ComputeStrongHash(block, strong.AsSpan(b * strongLength, strongLength), kind);
         }
     }
 }

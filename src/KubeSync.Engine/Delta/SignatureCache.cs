@@ -57,7 +57,11 @@ public sealed class SignatureCache
     /// (<paramref name="stat"/>, taken of the open file) with <paramref name="contentHash"/> as content and
     /// <paramref name="blockSize"/> blocks; null otherwise. A damaged entry is removed.
     /// </summary>
-    public BlockSignature? TryGet(SyncPath path, ReadOnlySpan<byte> contentHash, in FileStat stat, int blockSize, int maxBlockCount = DeltaLimits.MaxBlockCount)
+    public BlockSignature? TryGet(SyncPath path, ReadOnlySpan<byte> contentHash, in FileStat stat, int blockSize, int maxBlockCount = DeltaLimits.MaxBlockCount) =>
+        TryGet(path, contentHash, stat, blockSize, BlockHashKind.Murmur3, maxBlockCount);
+
+    /// <summary>As the overload without <paramref name="kind"/>, and only a signature whose strong hashes are of <paramref name="kind"/>.</summary>
+    public BlockSignature? TryGet(SyncPath path, ReadOnlySpan<byte> contentHash, in FileStat stat, int blockSize, BlockHashKind kind, int maxBlockCount = DeltaLimits.MaxBlockCount)
     {
         var file = EntryPath(path);
         byte[] data;
@@ -76,7 +80,7 @@ public sealed class SignatureCache
             return null;
         }
 
-        return entry.Hash.AsSpan().SequenceEqual(contentHash) && Same(entry.Stat, stat) && entry.Signature.BlockSize == blockSize
+        return entry.Hash.AsSpan().SequenceEqual(contentHash) && Same(entry.Stat, stat) && entry.Signature.BlockSize == blockSize && entry.Signature.Kind == kind
             ? entry.Signature
             : null;
     }
@@ -89,7 +93,7 @@ public sealed class SignatureCache
             throw new ArgumentException("a SHA-256 is 32 bytes", nameof(contentHash));
         }
 
-        var encoded = SignatureCodec.Encode(signature, DeltaLimits.StrongHashLength);
+        var encoded = SignatureCodec.Encode(signature); // its format byte tells the strong hashes' kind when it is read back
         var data = new byte[HeaderLength + encoded.Length + SHA256.HashSizeInBytes];
         var span = data.AsSpan();
         Magic.CopyTo(span);

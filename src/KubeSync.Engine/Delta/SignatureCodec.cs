@@ -5,12 +5,12 @@ namespace KubeSync.Engine.Delta;
 /// <summary>
 /// The wire form of a <see cref="BlockSignature"/> (what a Need message carries):
 /// <code>
-/// u8      version              = 1
-/// u8      strong hash length   = 16
+/// u8      version              1: MurmurHash3 strong hashes; 2: XXH3-64 ones (protocol version 6 and later)
+/// u8      strong hash length   16 or 8 (version 1), 8 (version 2)
 /// varint  block size           64..131072
 /// varint  block count          0..max block count (at most 1 048 576)
 /// varint  last block length    0 when there are no blocks, else 1..block size
-/// count × { u32 little-endian weak checksum, 16 bytes strong hash }
+/// count × { u32 little-endian weak checksum, strong hash (the first length bytes of BlockHash) }
 /// </code>
 /// Varints are unsigned LEB128 in their shortest form, at most 5 bytes. Nothing may follow the last block.
 /// </summary>
@@ -21,8 +21,11 @@ namespace KubeSync.Engine.Delta;
 /// </remarks>
 public static class SignatureCodec
 {
-    /// <summary>The format version written and accepted.</summary>
+    /// <summary>The format of a signature whose strong hashes are MurmurHash3 (<see cref="BlockHashKind.Murmur3"/>).</summary>
     public const byte Version = 1;
+
+    /// <summary>The format of a signature whose strong hashes are XXH3-64 (<see cref="BlockHashKind.Xxh3"/>): only to a peer of protocol version 6 or later.</summary>
+    public const byte Xxh3Version = 2;
 
     /// <summary>Exact length of <paramref name="signature"/>'s encoding.</summary>
     public static int GetEncodedLength(BlockSignature signature) => GetEncodedLength(signature, signature?.StrongLength ?? 0);
@@ -51,7 +54,7 @@ public static class SignatureCodec
 
         var bytes = new byte[GetEncodedLength(signature, strongLength)];
         var span = bytes.AsSpan();
-        span[0] = Version;
+        span[0] = signature.Kind == BlockHashKind.Xxh3 ? Xxh3Version : Version;
         span[1] = (byte)strongLength;
         var position = 2;
         position += Varint.Write(span[position..], (uint)signature.BlockSize);
@@ -75,15 +78,18 @@ public static class SignatureCodec
     {
         var reader = new WireReader(data);
         var version = reader.ReadByte("signature version");
-        if (version != Version)
+        if (version is not Version and not Xxh3Version)
         {
-            throw new InvalidDataException($"signature version {version} is not supported (expected {Version})");
+            throw new InvalidDataException($"signature version {version} is not supported (expected {Version} or {Xxh3Version})");
         }
 
+        var kind = version == Xxh3Version ? BlockHashKind.Xxh3 : BlockHashKind.Murmur3;
         var strongLength = reader.ReadByte("strong hash length");
-        if (!DeltaLimits.IsStrongHashLength(strongLength))
+        if (!DeltaLimits.IsStrongHashLength(strongLength) || (kind == BlockHashKind.Xxh3 && strongLength != DeltaLimits.ShortStrongHashLength))
         {
-            throw new InvalidDataException($"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength} or {DeltaLimits.ShortStrongHashLength})");
+            throw new InvalidDataException(kind == BlockHashKind.Xxh3
+                ? $"strong hash length {strongLength} is not supported for XXH3 hashes (expected {DeltaLimits.ShortStrongHashLength})"
+                : $"strong hash length {strongLength} is not supported (expected {DeltaLimits.StrongHashLength} or {DeltaLimits.ShortStrongHashLength})");
         }
 
         var blockEntryLength = 4 + strongLength;
@@ -110,6 +116,6 @@ public static class SignatureCodec
             reader.ReadBytes(strongLength, "strong hash").CopyTo(strong.AsSpan(i * strongLength));
         }
 
-        return new BlockSignature(blockSize, lastLength, weak, strong, strongLength);
+        return new BlockSignature(blockSize, lastLength, weak, strong, strongLength, kind);
     }
 }

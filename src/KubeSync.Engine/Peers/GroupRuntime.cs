@@ -193,7 +193,8 @@ public sealed class GroupRuntime : IDisposable
                 return;
             }
 
-            var signature = await SignatureBuilder.BuildAsync(file, MaxSignatureBlocks, CancellationToken.None).ConfigureAwait(false);
+            // In the kind a current peer's transfer asks for; an older peer's transfer signs the file afresh.
+            var signature = await SignatureBuilder.BuildAsync(file, MaxSignatureBlocks, BlockHashKind.Xxh3, CancellationToken.None).ConfigureAwait(false);
 
             if (NativeFileSystem.TryStat(file, out var after) == 0 && after == before && after.CtimeNs == before.CtimeNs)
             {

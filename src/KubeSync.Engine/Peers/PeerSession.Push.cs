@@ -188,6 +188,11 @@ public sealed partial class PeerSession
         }
 
         var signature = need.DecodeSignature(_group.MaxSignatureBlocks);
+        if (signature.Kind == BlockHashKind.Xxh3 && _connection.Version < ProtocolVersions.FastBlockHash)
+        {
+            throw Unexpected($"an XXH3 signature (format {SignatureCodec.Xxh3Version}) on a version {_connection.Version} connection");
+        }
+
         Track(Task.Run(() => StreamDeltaAsync(need.RequestId, offer, signature, ct), ct));
     }
 

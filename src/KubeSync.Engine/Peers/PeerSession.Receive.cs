@@ -464,16 +464,17 @@ public sealed partial class PeerSession
     {
         var entry = offer.Entry;
         var maxBlocks = _group.MaxSignatureBlocks;
+        var kind = _connection.Version >= ProtocolVersions.FastBlockHash ? BlockHashKind.Xxh3 : BlockHashKind.Murmur3;
         FileStat basisStat = default;
         var basis = local is { Deleted: false, Type: EntryType.File } ? _group.Applier.OpenRead(entry.Path, out basisStat, out _) : null;
         BlockSignature? kept = null;
         BlockSignature signature;
         if (basis is null)
         {
-            signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(entry.Size, maxBlocks));
+            signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(entry.Size, maxBlocks), kind);
         }
         else if (SignatureCache.Worthwhile(basisStat.Size)
-            && (kept = _group.Signatures.TryGet(entry.Path, local!.Hash, basisStat, SignatureBuilder.ChooseBlockSize(basisStat.Size, maxBlocks), maxBlocks)) is not null)
+            && (kept = _group.Signatures.TryGet(entry.Path, local!.Hash, basisStat, SignatureBuilder.ChooseBlockSize(basisStat.Size, maxBlocks), kind, maxBlocks)) is not null)
         {
             // Kept when this file arrived, and it has not changed since (SignatureCache): no read of the basis.
             signature = kept;
@@ -481,7 +482,7 @@ public sealed partial class PeerSession
         }
         else
         {
-            signature = await SignatureBuilder.BuildAsync(basis, maxBlocks, ct).ConfigureAwait(false);
+            signature = await SignatureBuilder.BuildAsync(basis, maxBlocks, kind, ct).ConfigureAwait(false);
         }
 
         var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis) { KeptSignature = kept is not null };

@@ -7,7 +7,7 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 5;
+    public const int Max = 6;
 
     /// <summary>
     /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
@@ -29,4 +29,10 @@ public static class ProtocolVersions
     /// (<see cref="IndexBatch.Pushed"/>): the requester waits for their offers instead of sending a Want for each.
     /// </summary>
     public const int PushedEntries = 5;
+
+    /// <summary>
+    /// First version whose members sign with XXH3-64 block hashes (signature format 2, <see cref="Delta.BlockHashKind.Xxh3"/>):
+    /// the offerer's delta search hashes its windows with whatever kind the Need's signature names.
+    /// </summary>
+    public const int FastBlockHash = 6;
 }

@@ -19,6 +19,30 @@ public sealed class BlockHashTests
         Assert.Equal(expected, Convert.ToHexString(hash));
     }
 
+    /// <summary>
+    /// XXH3-64 with seed 0 as the reference C library (libxxhash 0.8.1, <c>XXH3_64bits</c>) gives it, written
+    /// little-endian: the empty input, a short one and one past the 240-byte threshold of its long-input path
+    /// (51,200 bytes counting 0..255 over and over).
+    /// </summary>
+    [Theory]
+    [InlineData(-1, "2D06800538D394C2")]
+    [InlineData(-2, "CE7D19A5418FB365")]
+    [InlineData(51_200, "DD6CD1B54EDE46EF")]
+    public void Compute_Xxh3_MatchesTheReferenceLibrary(int length, string expectedValue)
+    {
+        var input = length switch
+        {
+            -1 => [],
+            -2 => Encoding.ASCII.GetBytes("The quick brown fox jumps over the lazy dog"),
+            _ => Enumerable.Range(0, length).Select(i => (byte)i).ToArray(),
+        };
+        var hash = new byte[BlockHash.LengthOf(BlockHashKind.Xxh3)];
+        BlockHash.Compute(input, hash, BlockHashKind.Xxh3);
+
+        Assert.Equal(8, hash.Length);
+        Assert.Equal(expectedValue, Convert.ToHexString(hash.Reverse().ToArray()));
+    }
+
     [Fact]
     public void Compute_EveryTailLength_DiffersFromItsNeighbours()
     {

@@ -10,12 +10,12 @@ internal static class DeltaRoundTrip
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<DeltaRoundTripResult> RunAsync(byte[] basis, byte[] target, int? blockSize = null, Stream? source = null, int strongLength = DeltaLimits.StrongHashLength)
+    public static async Task<DeltaRoundTripResult> RunAsync(
+        byte[] basis, byte[] target, int? blockSize = null, Stream? source = null, int strongLength = DeltaLimits.StrongHashLength, BlockHashKind kind = BlockHashKind.Murmur3)
     {
         using var basisStream = new MemoryStream(basis, writable: false);
-        var built = blockSize is { } size
-            ? await SignatureBuilder.BuildAsync(basisStream, size, DeltaLimits.MaxBlockCount, CancellationToken.None).WaitAsync(Timeout)
-            : await SignatureBuilder.BuildAsync(basisStream, CancellationToken.None).WaitAsync(Timeout);
+        var built = await SignatureBuilder.BuildAsync(basisStream, blockSize ?? SignatureBuilder.ChooseBlockSize(basis.Length), DeltaLimits.MaxBlockCount, kind, CancellationToken.None).WaitAsync(Timeout);
+        strongLength = Math.Min(strongLength, built.StrongLength);
         var signature = SignatureCodec.Decode(SignatureCodec.Encode(built, strongLength));
 
         var chunks = new List<byte[]>();

@@ -143,6 +143,26 @@ public sealed class DeltaRoundTripTests
     }
 
     [Fact]
+    public async Task RoundTrip_Xxh3StrongHashes_RandomEdits_RebuildTargetWithTheSameCopies()
+    {
+        var random = new Random(2026_12_07);
+        for (var run = 0; run < 40; run++)
+        {
+            var basis = RandomEdits.Bytes(random, random.Next(0, 300_000));
+            var target = RandomEdits.Apply(random, basis);
+            int? blockSize = random.Next(2) == 0 ? null : random.Next(DeltaLimits.MinBlockSize, 2048);
+
+            var murmur = await DeltaRoundTrip.RunAsync(basis, target, blockSize).WaitAsync(Timeout);
+            var xxh3 = await DeltaRoundTrip.RunAsync(basis, target, blockSize, kind: BlockHashKind.Xxh3).WaitAsync(Timeout);
+
+            AssertRebuilt(target, xxh3, $"run {run}: XXH3 block hashes, block size {blockSize?.ToString() ?? "auto"}");
+            Assert.Equal(BlockHashKind.Xxh3, xxh3.Signature.Kind); // it survived the wire
+            Assert.Equal(DeltaLimits.ShortStrongHashLength, xxh3.Signature.StrongLength);
+            Assert.Equal(murmur.Encoded.CopiedBytes, xxh3.Encoded.CopiedBytes);
+        }
+    }
+
+    [Fact]
     public async Task Encode_NonSeekableSourceWithShortReads_RebuildsTarget()
     {
         var random = new Random(11);

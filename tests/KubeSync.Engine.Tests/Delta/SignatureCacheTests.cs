@@ -46,6 +46,24 @@ public sealed class SignatureCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task TryGet_Xxh3SignatureKept_ComesBackAsXxh3AndOnlyForThatKind()
+    {
+        using var stream = new MemoryStream(_content);
+        var xxh3 = await SignatureBuilder.BuildAsync(stream, BlockSize, DeltaLimits.MaxBlockCount, BlockHashKind.Xxh3, CancellationToken.None);
+        _cache.Store(Big, _hash, _stat, xxh3);
+
+        // Read back from its file by a new cache, as after a restart.
+        var reopened = new SignatureCache(_dir.Combine("signatures"));
+        var kept = reopened.TryGet(Big, _hash, _stat, BlockSize, BlockHashKind.Xxh3);
+
+        Assert.NotNull(kept);
+        Assert.Equal(BlockHashKind.Xxh3, kept.Kind);
+        Assert.Equal(SignatureCodec.Encode(xxh3), SignatureCodec.Encode(kept));
+        Assert.Null(reopened.TryGet(Big, _hash, _stat, BlockSize, BlockHashKind.Murmur3)); // an older peer's transfer signs afresh
+        Assert.Null(reopened.TryGet(Big, _hash, _stat, BlockSize));
+    }
+
+    [Fact]
     public void TryGet_NothingStored_IsNull()
     {
         Assert.Null(_cache.TryGet(Big, _hash, _stat, BlockSize));

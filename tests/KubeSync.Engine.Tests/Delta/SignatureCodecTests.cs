@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 using KubeSync.Engine.Delta;
 
 namespace KubeSync.Engine.Tests.Delta;
@@ -48,6 +50,31 @@ public sealed class SignatureCodecTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SignatureCodec.Encode(signature, 12));
     }
 
+    [Fact]
+    public async Task Encode_Xxh3Signature_IsFormat2AndDecodesAsXxh3()
+    {
+        var content = RandomNumberGenerator.GetBytes(5000);
+        using var basis = new MemoryStream(content);
+        var signature = await SignatureBuilder.BuildAsync(basis, 512, DeltaLimits.MaxBlockCount, BlockHashKind.Xxh3, CancellationToken.None).WaitAsync(Timeout);
+
+        var encoded = SignatureCodec.Encode(signature, DeltaLimits.ShortStrongHashLength);
+        var decoded = SignatureCodec.Decode(encoded);
+
+        Assert.Equal([SignatureCodec.Xxh3Version, DeltaLimits.ShortStrongHashLength], encoded[..2]);
+        Assert.Equal(BlockHashKind.Xxh3, decoded.Kind);
+        Assert.Equal(signature.BlockCount, decoded.BlockCount);
+        var expected = new byte[8];
+        for (var i = 0; i < signature.BlockCount; i++)
+        {
+            BlockHash.Compute(content.AsSpan(i * 512, signature.GetBlockLength(i)), expected, BlockHashKind.Xxh3);
+            Assert.Equal(expected, decoded.GetStrong(i).ToArray());
+        }
+
+        // Its 8 bytes are all there is: no 16-byte form.
+        Assert.Throws<ArgumentOutOfRangeException>(() => SignatureCodec.Encode(signature, DeltaLimits.StrongHashLength));
+        Assert.Equal(SignatureCodec.Version, SignatureCodec.Encode(BlockSignature.Empty(512))[0]);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(4)]
@@ -93,7 +120,8 @@ public sealed class SignatureCodecTests
 
     public static TheoryData<byte[]> HostileHeaders => new()
     {
-        { [2, 16, 0x80, 0x01, 0, 0] },                      // unknown version
+        { [3, 8, 0x80, 0x01, 0, 0] },                       // unknown version
+        { [2, 16, 0x80, 0x01, 0, 0] },                      // XXH3 hashes are 8 bytes, not 16
         { [1, 32, 0x80, 0x01, 0, 0] },                      // strong hash length not 16
         { [1, 16, 0x3F, 0, 0] },                            // block size 63
         { [1, 16, 0x81, 0x80, 0x08, 0, 0] },                // block size 131073

@@ -43,11 +43,12 @@ public sealed class SignatureReuseTests(ITestOutputHelper output)
         var next = (byte[])content.Clone();
         RandomNumberGenerator.Fill(next.AsSpan(1 << 20, 1 << 20));
         var entry = Assert.Single(Directory.GetFiles(SignatureDirectory(group), "*.sig"));
-        var blockSize = SignatureCodec.Decode(File.ReadAllBytes(entry).AsSpan(77..^32)).BlockSize;
+        var kept = SignatureCodec.Decode(File.ReadAllBytes(entry).AsSpan(77..^32));
+        Assert.Equal(BlockHashKind.Xxh3, kept.Kind); // the kind a current peer's Need carries
         BlockSignature lying;
         using (var stream = new MemoryStream(next))
         {
-            lying = await SignatureBuilder.BuildAsync(stream, blockSize, DeltaLimits.MaxBlockCount, CancellationToken.None);
+            lying = await SignatureBuilder.BuildAsync(stream, kept.BlockSize, DeltaLimits.MaxBlockCount, kept.Kind, CancellationToken.None);
         }
 
         Assert.Equal(0, NativeFileSystem.TryStat(group.PathOf("b", Big), out var stat));

@@ -6,15 +6,17 @@ using KubeSync.Engine.Protocol;
 namespace KubeSync.Sidecar.Tests.Hostile;
 
 /// <summary>
-/// The Need a real <c>kubesync run</c> answers with carries 8-byte strong hashes on a version 3 connection and 16 on
-/// an older one, so a member of the previous release still reads it during a rolling upgrade.
+/// The Need a real <c>kubesync run</c> answers with carries XXH3 hashes (signature format 2) on a version 6 connection,
+/// 8-byte MurmurHash3 ones on a version 3 to 5 connection and 16-byte ones on an older one, so a member of an
+/// earlier release still reads it during a rolling upgrade.
 /// </summary>
 public sealed class SignatureVersionTests(HostileMemberFixture fixture) : IClassFixture<HostileMemberFixture>
 {
     [Theory]
-    [InlineData(ProtocolVersions.Max, DeltaLimits.ShortStrongHashLength)]
-    [InlineData(ProtocolVersions.ShortSignatures - 1, DeltaLimits.StrongHashLength)]
-    public async Task Need_StrongHashLengthFollowsTheNegotiatedVersion_AndTheTransferCompletes(int maxVersion, int expectedLength)
+    [InlineData(ProtocolVersions.Max, DeltaLimits.ShortStrongHashLength, SignatureCodec.Xxh3Version)]
+    [InlineData(ProtocolVersions.FastBlockHash - 1, DeltaLimits.ShortStrongHashLength, SignatureCodec.Version)]
+    [InlineData(ProtocolVersions.ShortSignatures - 1, DeltaLimits.StrongHashLength, SignatureCodec.Version)]
+    public async Task Need_StrongHashLengthFollowsTheNegotiatedVersion_AndTheTransferCompletes(int maxVersion, int expectedLength, byte expectedFormat)
     {
         var node = fixture.NextNode($"v{maxVersion}");
         var content = RandomNumberGenerator.GetBytes(100_000);
@@ -23,6 +25,7 @@ public sealed class SignatureVersionTests(HostileMemberFixture fixture) : IClass
 
         await client.SendAsync(HostileFrames.Offer(2, $"{node}.bin", node, content, inline: false));
         var need = await client.ReceiveAsync<Need>(n => n.RequestId == 2);
+        Assert.Equal(expectedFormat, need.Signature.Span[0]);
         Assert.Equal(expectedLength, need.Signature.Span[1]);
         Assert.Equal(0, need.DecodeSignature(DeltaLimits.MaxBlockCount).BlockCount); // a new file: nothing to match
 
