@@ -111,6 +111,15 @@ elif [[ ! -f $work/.tree-unpacked ]]; then
     touch "$work/.tree-unpacked"
 fi
 
+# A full run keeps every receiver it replaces until the end (deleting one just before the next round would slow
+# that round: see README.md), so it needs room for three copies of the tree per initial round and five of the big
+# file. Checked up front: a disk that fills up halfway loses the run.
+tree_kib=$(du -sk "$tree" | cut -f1)
+need_kib=$(( (big_mib * 1024 * 5) + (1024 * 1024) ))
+[[ -z $only || $only == initial ]] && need_kib=$(( need_kib + (tree_kib * 3 * initial_runs) ))
+free_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+(( free_kib >= need_kib )) || die "needs about $(( need_kib / 1048576 + 1 )) GiB free under $work, $(( free_kib / 1048576 )) GiB are (old receivers moved aside by hand?)"
+
 log "Publishing kubesync (Release, Native AOT)"
 dotnet publish "$repo/src/KubeSync.Sidecar" -c Release -r linux-x64 -o "$work/kubesync" --nologo -v quiet >/dev/null
 kubesync=$work/kubesync/kubesync
