@@ -96,11 +96,7 @@ public struct RollingChecksum
             weighted += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x, weights), ones);
         }
 
-        var total = (uint)Vector256.Sum(sums);
-        var indexed = ((uint)(chunks - 1) * total) - (uint)Vector256.Sum(prefix);
-        var a = total;
-        var b = ((uint)window.Length * total) - (32u * indexed) - (uint)Vector256.Sum(weighted);
-        return SumsScalar(window, chunks * Vector256<byte>.Count, a, b);
+        return Combine(window, Vector256<byte>.Count, chunks, (uint)Vector256.Sum(sums), (uint)Vector256.Sum(prefix), (uint)Vector256.Sum(weighted));
     }
 
     /// <summary>
@@ -125,11 +121,7 @@ public struct RollingChecksum
             weighted += Sse2.MultiplyAddAdjacent(Ssse3.MultiplyAddAdjacent(x, weights), ones);
         }
 
-        var total = (uint)Vector128.Sum(sums);
-        var indexed = ((uint)(chunks - 1) * total) - (uint)Vector128.Sum(prefix);
-        var a = total;
-        var b = ((uint)window.Length * total) - (16u * indexed) - (uint)Vector128.Sum(weighted);
-        return SumsScalar(window, chunks * Vector128<byte>.Count, a, b);
+        return Combine(window, Vector128<byte>.Count, chunks, (uint)Vector128.Sum(sums), (uint)Vector128.Sum(prefix), (uint)Vector128.Sum(weighted));
     }
 
     /// <summary>
@@ -159,11 +151,20 @@ public struct RollingChecksum
             weighted += Vector128.WidenLower(products) + Vector128.WidenUpper(products);
         }
 
-        var total = Vector128.Sum(sums);
-        var indexed = ((uint)(chunks - 1) * total) - Vector128.Sum(prefix);
-        var a = total;
-        var b = ((uint)window.Length * total) - (16u * indexed) - Vector128.Sum(weighted);
-        return SumsScalar(window, chunks * Vector128<byte>.Count, a, b);
+        return Combine(window, Vector128<byte>.Count, chunks, Vector128.Sum(sums), Vector128.Sum(prefix), Vector128.Sum(weighted));
+    }
+
+    /// <summary>
+    /// The vector paths' common end: from the byte sum of the whole chunks (<paramref name="total"/>), the sum of the
+    /// running sums before each chunk (<paramref name="prefix"/>) and the in-chunk weighted sum, the window's
+    /// <c>a</c> and <c>b</c> over those chunks (see <see cref="SumsAvx2"/>), then the tail byte by byte.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (uint A, uint B) Combine(ReadOnlySpan<byte> window, int chunkLength, int chunks, uint total, uint prefix, uint weighted)
+    {
+        var indexed = ((uint)(chunks - 1) * total) - prefix;
+        var b = ((uint)window.Length * total) - ((uint)chunkLength * indexed) - weighted;
+        return SumsScalar(window, chunks * chunkLength, total, b);
     }
 
     /// <summary>Moves the window one byte: <paramref name="outgoing"/> leaves at the front, <paramref name="incoming"/> enters at the back.</summary>
