@@ -55,7 +55,10 @@ public sealed class SignatureReuseTests(ITestOutputHelper output)
         new SignatureCache(SignatureDirectory(group)).Store(SyncPath.Parse(Big), SHA256.HashData(content), stat, lying);
 
         await WriteAndSyncAsync(group, next);
-        Assert.Contains("the rebuilt file does not match", group.Log("b"), StringComparison.Ordinal);
+        // b logs the mismatch before it signs afresh, but the test reads b's log from a pipe that may lag behind the sync.
+        await Eventually.TrueAsync(
+            () => Task.FromResult(group.Log("b").Contains("the rebuilt file does not match", StringComparison.Ordinal)),
+            () => $"b to log the rebuilt file's mismatch\n{group.Log("b")}");
         Assert.Equal(2, await ReadCounterAsync(http, group, "kubesync_delta_signatures_reused_total"));
     }
 
