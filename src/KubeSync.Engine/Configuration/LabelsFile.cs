@@ -52,7 +52,11 @@ public static class LabelsFile
         return labels;
     }
 
-    /// <summary>A Go-quoted string (<c>"a\"b"</c>) without its quotes and escapes, or null when it is not one.</summary>
+    /// <summary>
+    /// A Go-quoted string (<c>"a\"b"</c>) without its quotes and escapes, or null when it is not one. Go's <c>%q</c> escapes
+    /// <c>\a \b \f \n \r \t \v \\ \"</c>, a rune it cannot print as <c>\uXXXX</c> or <c>\UXXXXXXXX</c>, and a byte that is
+    /// not UTF-8 as <c>\xXX</c>: the value is collected as UTF-8 bytes and decoded at the end.
+    /// </summary>
     private static string? Unquote(ReadOnlySpan<char> quoted)
     {
         if (quoted.Length < 2 || quoted[0] != '"' || quoted[^1] != '"')
@@ -61,7 +65,8 @@ public static class LabelsFile
         }
 
         var body = quoted[1..^1];
-        var result = new StringBuilder(body.Length);
+        var bytes = new List<byte>(body.Length);
+        Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < body.Length; i++)
         {
             if (body[i] == '"')
@@ -71,7 +76,9 @@ public static class LabelsFile
 
             if (body[i] != '\\')
             {
-                result.Append(body[i]);
+                var length = char.IsHighSurrogate(body[i]) && i + 1 < body.Length ? 2 : 1;
+                AddUtf8(bytes, body.Slice(i, length));
+                i += length - 1;
                 continue;
             }
 
@@ -80,33 +87,54 @@ public static class LabelsFile
                 return null;
             }
 
-            switch (body[i])
+            var escaped = body[i] switch
             {
-                case '\\' or '"' or '\'':
-                    result.Append(body[i]);
-                    break;
-                case 'n':
-                    result.Append('\n');
-                    break;
-                case 't':
-                    result.Append('\t');
-                    break;
-                case 'r':
-                    result.Append('\r');
-                    break;
-                case 'x' when i + 2 < body.Length && byte.TryParse(body.Slice(i + 1, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var b):
-                    result.Append((char)b);
-                    i += 2;
-                    break;
-                case 'u' when i + 4 < body.Length && ushort.TryParse(body.Slice(i + 1, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var u):
-                    result.Append((char)u);
-                    i += 4;
-                    break;
-                default:
-                    return null;
+                '\\' or '"' or '\'' => body[i],
+                'a' => '\a',
+                'b' => '\b',
+                'f' => '\f',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'v' => '\v',
+                _ => (char?)null,
+            };
+            if (escaped is { } c)
+            {
+                bytes.Add((byte)c);
+                continue;
             }
+
+            var digits = body[i] switch { 'x' => 2, 'u' => 4, 'U' => 8, _ => 0 };
+            if (digits == 0 || i + digits >= body.Length
+                || !uint.TryParse(body.Slice(i + 1, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value))
+            {
+                return null;
+            }
+
+            if (body[i] == 'x')
+            {
+                bytes.Add((byte)value);
+            }
+            else if (Rune.TryCreate(value, out var rune))
+            {
+                bytes.AddRange(utf8[..rune.EncodeToUtf8(utf8)]);
+            }
+            else
+            {
+                return null;
+            }
+
+            i += digits;
         }
 
-        return result.ToString();
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private static void AddUtf8(List<byte> bytes, ReadOnlySpan<char> text)
+    {
+        Span<byte> wide = stackalloc byte[8];
+        var n = Encoding.UTF8.GetBytes(text, wide);
+        bytes.AddRange(wide[..n]);
     }
 }

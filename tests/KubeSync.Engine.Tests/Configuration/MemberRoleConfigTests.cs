@@ -60,6 +60,31 @@ public sealed class MemberRoleConfigTests : IDisposable
         Assert.Equal("with \"quotes\" and \\ and Aé", labels["b"]);
     }
 
+    [Fact]
+    public void LabelsFile_EveryEscapeOfGosQuote_IsUnescaped()
+    {
+        // The line Go 1.19 prints for fmt.Sprintf("k=%q\n", v), which is how the kubelet writes a downward API labels file:
+        // the named control escapes, \u and \U for runes it does not print, printable non-ASCII runes as they are.
+        const string line = "k=\"bell\\a bs\\b ff\\f vt\\v tab\\t cr\\r nl\\n é 😀 \\u200b \\U000e0001 q\\\" bs\\\\ end\"\n";
+
+        var labels = LabelsFile.Parse(line, "labels");
+
+        Assert.Equal("bell\a bs\b ff\f vt\v tab\t cr\r nl\n é 😀 \u200b \U000E0001 q\" bs\\ end", labels["k"]);
+    }
+
+    [Theory]
+    [InlineData("k=\"\\U0011ffff\"")] // past the last code point
+    [InlineData("k=\"\\ud800\"")] // a lone surrogate is not a rune
+    [InlineData("k=\"\\U0001F60\"")] // seven digits
+    [InlineData("k=\"\\q\"")] // no such escape
+    public void LabelsFile_BadEscape_NamesTheLine(string line)
+    {
+        var ex = Assert.Throws<ConfigException>(() => LabelsFile.Parse(line, "labels"));
+
+        Assert.Equal("labelsFile", ex.Key);
+        Assert.Contains("labels, line 1", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("groups: [{name: a, root: /r, roles: [{selector: {}}]}]", "app=\"a\"", "groups[0].roles[0].role: is required: send-receive or receive-only")]
     [InlineData("groups: [{name: a, root: /r, roles: [{role: receive-only}]}]", "app=\"a\"", "groups[0].roles[0].selector: is required")]
