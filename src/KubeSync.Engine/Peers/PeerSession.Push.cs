@@ -25,6 +25,11 @@ public sealed partial class PeerSession
         {
             _wakeRequested = false;
             string? cursor = null;
+
+            // Large files met while every stream slot is taken wait here, so the rows after them (a config file behind a
+            // run of uploads) are not held up by transfers that have to finish first; they are offered at the end of the
+            // pass, in order. Past OwedPage of them the pusher waits for a slot as before (memory stays bounded).
+            var deferred = new List<FileRecord>();
             while (true)
             {
                 IReadOnlyList<FileRecord> page;
@@ -43,6 +48,20 @@ public sealed partial class PeerSession
                 // Directories before their children, removals after them (DESIGN 3.5).
                 using var parents = new ReadParents();
                 foreach (var row in page.Where(r => !r.Deleted).Concat(page.Where(r => r.Deleted).Reverse()))
+                {
+                    if (IsStreamed(row) && _streamWindow.CurrentCount == 0 && deferred.Count < _group.Tuning.OwedPage)
+                    {
+                        deferred.Add(row);
+                        continue;
+                    }
+
+                    await OfferAsync(row, parents, ct).ConfigureAwait(false);
+                }
+            }
+
+            using (var parents = new ReadParents())
+            {
+                foreach (var row in deferred)
                 {
                     await OfferAsync(row, parents, ct).ConfigureAwait(false);
                 }
@@ -82,7 +101,7 @@ public sealed partial class PeerSession
         }
 
         // A large file holds a temp file (and its basis) open on the receiver from the offer to the end of its stream.
-        var streamed = inline is null && row is { Deleted: false, Type: EntryType.File };
+        var streamed = IsStreamed(row);
         await _window.WaitAsync(ct).ConfigureAwait(false);
         if (streamed)
         {
@@ -107,6 +126,9 @@ public sealed partial class PeerSession
 
         await _send.SendBulkAsync(offer, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A live file too large to go inline: its offer takes a slot of the stream window.</summary>
+    private static bool IsStreamed(FileRecord row) => row is { Deleted: false, Type: EntryType.File, Size: > ProtocolLimits.MaxInlineData };
 
     /// <summary>
     /// The content of a small file, if it still is what the row records (else it changed: rescan first). As for a

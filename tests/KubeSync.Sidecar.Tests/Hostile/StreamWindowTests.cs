@@ -52,6 +52,49 @@ public sealed class StreamWindowTests
         await client.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
     }
 
+    [Fact]
+    public async Task SmallFiles_BehindAFullStreamWindow_AreOfferedWithoutWaitingForIt()
+    {
+        var window = new SyncTuning().StreamWindow;
+        await using var member = await MemberProcess.StartAsync("web-0", prepare: dir =>
+        {
+            var large = new byte[ProtocolLimits.MaxInlineData + 1];
+            for (var i = 0; i < LargeFiles; i++)
+            {
+                large[0] = (byte)i;
+                large[1] = (byte)(i >> 8);
+                File.WriteAllBytes(dir.Combine($"root/a-large-{i:D3}.bin"), large);
+            }
+
+            // After every large file in path order: the pusher meets them with the stream window full.
+            for (var i = 0; i < 3; i++)
+            {
+                File.WriteAllText(dir.Combine($"root/b-small-{i}.conf"), $"small {i}\n");
+            }
+        });
+        await member.WaitForLogAsync($"{MemberProcess.Group}: scanned");
+
+        await using var client = await HostileClient.ConnectAsync(member.Port);
+        await client.HandshakeAsync(MemberProcess.Group, "reader-1", member.Key);
+        await client.ReceiveAsync<IndexRequest>();
+        await client.SendAsync(MessageCodec.EncodeFrame(new IndexBatch([], More: false, SenderReady: true)));
+
+        // No large offer is answered, yet the small files come, inline, and only the window's worth of large ones.
+        await client.ReceiveAsync<Offer>(o => o.Entry.Path.Value == "b-small-2.conf");
+        var small = client.Received.OfType<Offer>().Where(o => o.Entry.Path.Value.StartsWith("b-small-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["b-small-0.conf", "b-small-1.conf", "b-small-2.conf"], small.Select(o => o.Entry.Path.Value));
+        Assert.All(small, o => Assert.NotNull(o.InlineData));
+        Assert.Equal(window, LargeOffers(client).Count);
+
+        // The large files that waited are offered, in order, as slots free.
+        var large = LargeOffers(client);
+        await client.SendAsync(MessageCodec.EncodeFrame(new Refuse(large[0].RequestId, "not now")));
+        await client.SendAsync(MessageCodec.EncodeFrame(new Refuse(large[1].RequestId, "not now")));
+        await client.ReceiveAsync<Offer>(o => o.Entry.Path.Value == $"a-large-{window + 1:D3}.bin");
+        Assert.Equal([$"a-large-{window:D3}.bin", $"a-large-{window + 1:D3}.bin"], LargeOffers(client).Skip(window).Select(o => o.Entry.Path.Value));
+        await client.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
+    }
+
     private static List<Offer> LargeOffers(HostileClient client) =>
         [.. client.Received.OfType<Offer>().Where(o => o.InlineData is null && o.Entry.Path.Value.StartsWith("a-large-", StringComparison.Ordinal))];
 }
