@@ -16,16 +16,7 @@ public sealed class StreamWindowTests
     {
         var window = new SyncTuning().StreamWindow;
         Assert.True(LargeFiles > window, "the test needs more large files than the window");
-        await using var member = await MemberProcess.StartAsync("web-0", prepare: dir =>
-        {
-            var large = new byte[ProtocolLimits.MaxInlineData + 1];
-            for (var i = 0; i < LargeFiles; i++)
-            {
-                large[0] = (byte)i;
-                large[1] = (byte)(i >> 8);
-                File.WriteAllBytes(dir.Combine($"root/a-large-{i:D3}.bin"), large);
-            }
-        });
+        await using var member = await StartOwingAsync(smallFiles: 0);
         await member.WaitForLogAsync($"{MemberProcess.Group}: scanned");
 
         await using var client = await HostileClient.ConnectAsync(member.Port);
@@ -56,22 +47,8 @@ public sealed class StreamWindowTests
     public async Task SmallFiles_BehindAFullStreamWindow_AreOfferedWithoutWaitingForIt()
     {
         var window = new SyncTuning().StreamWindow;
-        await using var member = await MemberProcess.StartAsync("web-0", prepare: dir =>
-        {
-            var large = new byte[ProtocolLimits.MaxInlineData + 1];
-            for (var i = 0; i < LargeFiles; i++)
-            {
-                large[0] = (byte)i;
-                large[1] = (byte)(i >> 8);
-                File.WriteAllBytes(dir.Combine($"root/a-large-{i:D3}.bin"), large);
-            }
-
-            // After every large file in path order: the pusher meets them with the stream window full.
-            for (var i = 0; i < 3; i++)
-            {
-                File.WriteAllText(dir.Combine($"root/b-small-{i}.conf"), $"small {i}\n");
-            }
-        });
+        // The small files come after every large file in path order: the pusher meets them with the stream window full.
+        await using var member = await StartOwingAsync(smallFiles: 3);
         await member.WaitForLogAsync($"{MemberProcess.Group}: scanned");
 
         await using var client = await HostileClient.ConnectAsync(member.Port);
@@ -94,6 +71,23 @@ public sealed class StreamWindowTests
         Assert.Equal([$"a-large-{window:D3}.bin", $"a-large-{window + 1:D3}.bin"], LargeOffers(client).Skip(window).Select(o => o.Entry.Path.Value));
         await client.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
     }
+
+    /// <summary>A member whose root holds <see cref="LargeFiles"/> files too large to go inline (a-large-NNN.bin), then <paramref name="smallFiles"/> small ones (b-small-N.conf).</summary>
+    private static Task<MemberProcess> StartOwingAsync(int smallFiles) => MemberProcess.StartAsync("web-0", prepare: dir =>
+    {
+        var large = new byte[ProtocolLimits.MaxInlineData + 1];
+        for (var i = 0; i < LargeFiles; i++)
+        {
+            large[0] = (byte)i;
+            large[1] = (byte)(i >> 8);
+            File.WriteAllBytes(dir.Combine($"root/a-large-{i:D3}.bin"), large);
+        }
+
+        for (var i = 0; i < smallFiles; i++)
+        {
+            File.WriteAllText(dir.Combine($"root/b-small-{i}.conf"), $"small {i}\n");
+        }
+    });
 
     private static List<Offer> LargeOffers(HostileClient client) =>
         [.. client.Received.OfType<Offer>().Where(o => o.InlineData is null && o.Entry.Path.Value.StartsWith("a-large-", StringComparison.Ordinal))];
