@@ -286,9 +286,14 @@ public sealed partial class SyncDaemon : IAsyncDisposable
     /// <summary>
     /// csync2 <c>-x</c>: scans every group, connects to its peers, pushes what is owed and pulls what is new, and
     /// returns once every static peer's session has settled with nothing owed to it, or at <paramref name="timeout"/>.
-    /// Returns, per group, the paths still owed to each peer (empty when everything arrived).
+    /// Returns, per group, the paths still owed to each peer (empty when everything arrived). While it waits,
+    /// <paramref name="progress"/> (if given) gets the same counts and the time so far every <paramref name="progressEvery"/>.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> SyncOnceAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> SyncOnceAsync(
+        TimeSpan timeout,
+        CancellationToken cancellationToken,
+        TimeSpan progressEvery = default,
+        Action<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>, TimeSpan>? progress = null)
     {
         // Dialling (TLS and the handshake) runs beside the scan; the session pushes what was owed before it and, once
         // the scan commits, what it found. Settled is judged only after the scan, so nothing found is left out.
@@ -303,8 +308,15 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             }
 
             await Host.TlsLoaded.ConfigureAwait(false);
+            var nextReport = progressEvery;
             while (deadline.Elapsed < timeout && !await SettledAsync(cancellationToken).ConfigureAwait(false))
             {
+                if (progress is not null && progressEvery > TimeSpan.Zero && deadline.Elapsed >= nextReport)
+                {
+                    progress(await OwedAsync(cancellationToken).ConfigureAwait(false), deadline.Elapsed);
+                    nextReport = deadline.Elapsed + progressEvery;
+                }
+
                 await Task.Delay(SettledPoll, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -314,6 +326,12 @@ public sealed partial class SyncDaemon : IAsyncDisposable
             await network.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        return await OwedAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Per group, the paths owed to each peer that is owed any.</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> OwedAsync(CancellationToken cancellationToken)
+    {
         var owed = new Dictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
         foreach (var group in Groups)
         {

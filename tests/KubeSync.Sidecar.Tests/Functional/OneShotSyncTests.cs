@@ -75,6 +75,54 @@ public sealed class OneShotSyncTests(ITestOutputHelper output)
         Assert.False(File.Exists(group.PathOf("a", "first.txt")));
     }
 
+    [Fact]
+    public async Task Sync_WhileWaiting_SaysWhatIsStillOwed()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("b");
+        await group.KillAsync("a");
+        group.Write("b", "first.txt", "first\n");
+        group.Write("b", "second.txt", "second\n");
+        group.Write("b", "third.txt", "third\n");
+
+        // a is down: the sync waits out its timeout, reporting every second meanwhile.
+        var result = await group.CliAsync("b", "sync", "--timeout", "4s", "--progress", "1s");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("web: 3 paths owed to a (", result.Stderr, StringComparison.Ordinal);
+
+        var quiet = await group.CliAsync("b", "sync", "--timeout", "2s", "--progress", "0");
+        Assert.True(quiet.ExitCode == 1, quiet.ToString());
+        Assert.DoesNotContain("paths owed to a (", quiet.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_BesideTheRunningDaemon_SaysWhatIsStillOwedWhileWaiting()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("a");
+        group.Write("b", "first.txt", "first\n");
+        group.Write("b", "second.txt", "second\n");
+
+        // b's daemon records both (the sync asks it to scan) but cannot reach a.
+        var result = await group.CliAsync("b", "sync", "--timeout", "4s", "--progress", "1s");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("asking the running daemon", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("web: 2 paths owed to a (", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sync_ProgressNotADuration_IsAUsageErrorNamingTheOption()
+    {
+        await using var group = await StartMetAsync();
+
+        var result = await group.CliAsync("b", "sync", "--progress", "often");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--progress often: not a duration like 30s", result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Two members that have met, with their daemons still running; b lists a among its static peers (a, the first,
     /// lists none), so b's one-shot has a peer to dial.
