@@ -91,11 +91,21 @@ public sealed partial class EmulatedClusterSyncGroupTests
         await WaitGroupAsync(cluster, 4, "Ready and Synced with 4 members");
     }
 
-    /// <summary>Deleting the SyncGroup: the finalizer takes our pieces out of the template, then the SyncGroup goes; pods roll back to nginx alone.</summary>
+    /// <summary>
+    /// Deleting the SyncGroup: the finalizer takes our pieces out of the template, then the SyncGroup goes; pods roll back
+    /// to nginx alone, and the garbage collector removes what the operator made for the group through its owner references.
+    /// </summary>
     private static async Task DeleteGroupAsync(OperatedCluster cluster)
     {
+        var uid = (await cluster.GroupAsync(NginxWeb.Group))!.Metadata.Uid;
+        var owned = await OwnedByAsync(cluster, uid);
+        Assert.True(
+            new[] { "ConfigMap", "Secret", "Service" }.All(k => owned.Any(o => o.StartsWith(k + " ", StringComparison.Ordinal))),
+            cluster.Describe($"the group's config, credentials and peer Service, owned by it (RBAC comes with exec actions, which this group has none of): [{string.Join(", ", owned)}]"));
+
         await cluster.Groups.DeleteAsync(OperatedCluster.Namespace, NginxWeb.Group, CancellationToken.None).WithTimeout("delete SyncGroup", CallTimeout);
         await cluster.EventuallyAsync(async () => await cluster.GroupAsync(NginxWeb.Group) is null, $"SyncGroup {NginxWeb.Group} gone (its finalizer removed)");
+        await cluster.EventuallyAsync(async () => (await OwnedByAsync(cluster, uid)).Count == 0, $"the objects SyncGroup {NginxWeb.Group} owned ({string.Join(", ", owned)}) collected");
 
         var deployment = await cluster.PodTemplateAsync(NginxWeb.Deployment);
         var template = deployment["spec"]!["template"]!;
@@ -115,6 +125,19 @@ public sealed partial class EmulatedClusterSyncGroupTests
         await cluster.WaitReadyPodsAsync("app=web", 4, "nginx", p => p.ProcessId(SyncGroupLabels.SidecarContainer) is null);
         var listed = await cluster.Client.Resource(KubeResources.Pods).ListAllAsync(OperatedCluster.Namespace, new ListOptions { LabelSelector = GroupSelector }, CancellationToken.None).WithTimeout("list pods", CallTimeout);
         Assert.DoesNotContain(listed.Items, p => p.Metadata.DeletionTimestamp is null);
+    }
+
+    /// <summary>"Kind name" of every ConfigMap, Secret, Service, ServiceAccount, Role and RoleBinding that names <paramref name="uid"/> among its owners.</summary>
+    private static async Task<List<string>> OwnedByAsync(OperatedCluster cluster, string? uid)
+    {
+        var found = new List<string>();
+        foreach (var kind in new[] { ResourceKind.ConfigMaps, ResourceKind.Secrets, ResourceKind.Services, ResourceKind.ServiceAccounts, ResourceKind.Roles, ResourceKind.RoleBindings })
+        {
+            var list = await cluster.Client.Resource(KubeResources.Generic(kind)).ListAllAsync(OperatedCluster.Namespace, null, CancellationToken.None).WithTimeout($"list {kind.Plural}", CallTimeout);
+            found.AddRange(list.Items.Where(o => o.Metadata.OwnerReferences?.Any(r => r.Uid == uid) == true).Select(o => $"{kind.Kind} {o.Metadata.Name}"));
+        }
+
+        return found;
     }
 
     /// <summary>The sum of the samples of <paramref name="name"/> (Prometheus text) whose labels contain <paramref name="labelPart"/>.</summary>

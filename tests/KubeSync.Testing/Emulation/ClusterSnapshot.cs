@@ -15,7 +15,9 @@ internal sealed record ClusterSnapshot(
     IReadOnlyList<Pod> Pods,
     IReadOnlyList<Service> Services,
     IReadOnlyList<ConfigMap> ConfigMaps,
-    IReadOnlyList<Secret> Secrets)
+    IReadOnlyList<Secret> Secrets,
+    IReadOnlyList<KubeObject> SyncGroups,
+    IReadOnlyList<(ResourceKind Kind, KubeObject Item)> ServiceAccountsAndRbac)
 {
     public static async Task<ClusterSnapshot> ListAsync(KubeApiClient api, string? ns, CancellationToken cancellationToken)
     {
@@ -30,7 +32,13 @@ internal sealed record ClusterSnapshot(
             pods,
             await ListAsync(api, KubeResources.Services, ns, cancellationToken),
             await ListAsync(api, KubeResources.ConfigMaps, ns, cancellationToken),
-            await ListAsync(api, KubeResources.Secrets, ns, cancellationToken));
+            await ListAsync(api, KubeResources.Secrets, ns, cancellationToken),
+            await ListAsync(api, KubeResources.SyncGroups, ns, cancellationToken),
+            [
+                .. await ListKindAsync(api, ResourceKind.ServiceAccounts, ns, cancellationToken),
+                .. await ListKindAsync(api, ResourceKind.Roles, ns, cancellationToken),
+                .. await ListKindAsync(api, ResourceKind.RoleBindings, ns, cancellationToken),
+            ]);
     }
 
     public ConfigMap? ConfigMap(string ns, string name) => ConfigMaps.FirstOrDefault(c => c.Metadata.Namespace == ns && c.Metadata.Name == name);
@@ -39,6 +47,10 @@ internal sealed record ClusterSnapshot(
 
     /// <summary>Pods whose controller is <paramref name="owner"/>.</summary>
     public IEnumerable<Pod> PodsOwnedBy(KubeObject owner) => Pods.Where(p => Owners.IsControlledBy(p, owner));
+
+    /// <summary>The objects of <paramref name="kind"/>, each with its kind (the items of a list do not name theirs).</summary>
+    private static async Task<IEnumerable<(ResourceKind Kind, KubeObject Item)>> ListKindAsync(KubeApiClient api, ResourceKind kind, string? ns, CancellationToken cancellationToken) =>
+        (await ListAsync(api, KubeResources.Generic(kind), ns, cancellationToken)).Select(item => (kind, item));
 
     private static async Task<IReadOnlyList<T>> ListAsync<T>(KubeApiClient api, ResourceType<T> type, string? ns, CancellationToken cancellationToken)
         where T : KubeObject =>

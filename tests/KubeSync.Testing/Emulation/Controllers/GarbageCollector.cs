@@ -4,9 +4,11 @@ using KubeSync.Kubernetes.Rest;
 namespace KubeSync.Testing.Emulation.Controllers;
 
 /// <summary>
-/// The garbage collector, for the workload chain: a ReplicaSet or pod whose controller (Deployment, ReplicaSet,
-/// StatefulSet, DaemonSet) no longer exists, by uid, is deleted (background propagation). Owners of other kinds are
-/// not looked at.
+/// The garbage collector (background propagation), for the owners the emulator lists: a ReplicaSet or pod whose
+/// controller (Deployment, ReplicaSet, StatefulSet, DaemonSet) no longer exists, by uid, is deleted; so is a ConfigMap,
+/// Secret, Service, ServiceAccount, Role or RoleBinding none of whose owners exists any more, when every owner is of a
+/// kind listed here (a SyncGroup's credentials, config, peer Service and RBAC once the SyncGroup is gone). An object
+/// with an owner of another kind is left alone.
 /// </summary>
 internal sealed class GarbageCollector(ControllerContext context)
 {
@@ -29,6 +31,26 @@ internal sealed class GarbageCollector(ControllerContext context)
         foreach (var pod in snapshot.Pods.Where(p => Orphaned(p) && !PodFacts.IsTerminating(p)))
         {
             await context.DeletePodAsync(pod, "garbage collector", "owner gone", cancellationToken);
+        }
+
+        owners.UnionWith(snapshot.SyncGroups.Select(g => g.Metadata.Uid));
+        var ownerKinds = new HashSet<string>(Kinds, StringComparer.Ordinal) { "SyncGroup" };
+        bool Abandoned(KubeObject obj) => obj.Metadata.OwnerReferences is { Count: > 0 } refs
+            && refs.All(r => ownerKinds.Contains(r.Kind ?? "") && !owners.Contains(r.Uid));
+
+        IEnumerable<(ResourceKind Kind, KubeObject Item)> owned =
+        [
+            .. snapshot.ConfigMaps.Select(c => (ResourceKind.ConfigMaps, (KubeObject)c)),
+            .. snapshot.Secrets.Select(c => (ResourceKind.Secrets, (KubeObject)c)),
+            .. snapshot.Services.Select(c => (ResourceKind.Services, (KubeObject)c)),
+            .. snapshot.ServiceAccountsAndRbac,
+        ];
+        foreach (var (kind, obj) in owned.Where(o => o.Item.Metadata.DeletionTimestamp is null && Abandoned(o.Item)))
+        {
+            if (await context.Api.Resource(KubeResources.Generic(kind)).DeleteAsync(obj.Metadata.Namespace, obj.Metadata.Name!, new DeleteOptions { PreconditionUid = obj.Metadata.Uid }, cancellationToken))
+            {
+                context.Journal.Write($"garbage collector: deleted {kind.Kind} {obj.Metadata.Namespace}/{obj.Metadata.Name} (owners gone)");
+            }
         }
     }
 }
