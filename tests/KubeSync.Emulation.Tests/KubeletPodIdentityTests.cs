@@ -48,7 +48,7 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
             """);
         var pod = await KubeletPods.WaitRunningAsync(cluster, "info");
         var outDir = pod.VolumePath("out")!;
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(outDir, "labels"))), "the container copied its labels file");
+        await cluster.EventuallyAsync(() => Task.FromResult(Written(Path.Combine(outDir, "labels"))), "the container copied its labels file");
 
         // Sorted by key, Go-quoted, no newline after the last; what the container reads is what the sidecar parses.
         const string Labels = "app=\"web\"\nrole=\"primary\"\nzone=\"b\"";
@@ -179,7 +179,7 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
             """);
         var pod = await KubeletPods.WaitRunningAsync(cluster, "signals");
         var run = pod.VolumePath("run")!;
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(run, "pid"))), "the app wrote its pid");
+        await cluster.EventuallyAsync(() => Task.FromResult(Written(Path.Combine(run, "pid"))), "the app wrote its pid");
 
         var refused = await pod.ExecAsync("other", ["sh", "-c", "kill -HUP $(cat /run/app/pid)"], CancellationToken.None);
         Assert.NotEqual(0, refused.ExitCode);
@@ -188,12 +188,13 @@ public sealed class KubeletPodIdentityTests(ITestOutputHelper output)
 
         var sent = await pod.ExecAsync("same", ["sh", "-c", "kill -HUP $(cat /run/app/pid)"], CancellationToken.None);
         Assert.Equal(0, sent.ExitCode);
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(run, "hups"))), "the app trapped the HUP of its own user");
+        await cluster.EventuallyAsync(() => Task.FromResult(Written(Path.Combine(run, "hups"))), "the app trapped the HUP of its own user");
         Assert.Equal("hup\n", File.ReadAllText(Path.Combine(run, "hups")));
     }
 
     private static string Uid(int pid) =>
         File.ReadAllLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
 
+    /// <summary>The file exists and holds something: a shell's <c>&gt; file</c> creates it before the command writes.</summary>
     private static bool Written(string path) => File.Exists(path) && new FileInfo(path).Length > 0;
 }

@@ -45,6 +45,7 @@ public sealed class KubeletTests(ITestOutputHelper output)
                       cat /etc/cfg/app.conf > /out/conf.txt
                       cat /etc/creds/token > /out/token.txt
                       hostname > /out/hostname.txt
+                      touch /out/done
                       exec sleep 600
                   env:
                     - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
@@ -66,7 +67,8 @@ public sealed class KubeletTests(ITestOutputHelper output)
 
         var pod = await KubeletPods.WaitRunningAsync(cluster, "probe");
         var outDir = pod.VolumePath("out")!;
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(outDir, "hostname.txt"))), "the container wrote its files");
+        // The marker comes after the last write: a file seen to exist may still be empty (the shell creates it, then writes).
+        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(outDir, "done"))), "the container wrote its files");
         Assert.Equal($"name=probe ns=default ip={pod.IP} node=emulated-node color=blue token=s3cret greeting=hello probe\n", File.ReadAllText(Path.Combine(outDir, "env.txt")));
         Assert.Equal("literal=$(POD_NAME) unknown=$(NOPE)\n", File.ReadAllText(Path.Combine(outDir, "literal.txt")));
         Assert.Equal("listen 80\n", File.ReadAllText(Path.Combine(outDir, "conf.txt")));
@@ -141,8 +143,9 @@ public sealed class KubeletTests(ITestOutputHelper output)
               volumes: [{name: shared, emptyDir: {}}]
             """);
         var pod = await KubeletPods.WaitRunningAsync(cluster, "ordered");
-        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(pod.VolumePath("shared")!, "app"))), "the app container ran after the sidecar was up");
-        Assert.Equal("saw-sidecar\n", File.ReadAllText(Path.Combine(pod.VolumePath("shared")!, "app")));
+        var app = Path.Combine(pod.VolumePath("shared")!, "app");
+        await cluster.EventuallyAsync(() => Task.FromResult(File.Exists(app) && new FileInfo(app).Length > 0), "the app container ran after the sidecar was up");
+        Assert.Equal("saw-sidecar\n", File.ReadAllText(app));
 
         var status = await KubeletPods.ReadyStatusAsync(cluster, "ordered");
         var inits = status["initContainerStatuses"]!.AsArray();
