@@ -76,9 +76,10 @@ public static class LabelsFile
 
             if (body[i] != '\\')
             {
-                var length = char.IsHighSurrogate(body[i]) && i + 1 < body.Length ? 2 : 1;
-                AddUtf8(bytes, body.Slice(i, length));
-                i += length - 1;
+                // A lone surrogate decodes as U+FFFD, as Encoding.UTF8 would write it.
+                Rune.DecodeFromUtf16(body[i..], out var plain, out var consumed);
+                bytes.AddRange(utf8[..plain.EncodeToUtf8(utf8)]);
+                i += consumed - 1;
                 continue;
             }
 
@@ -129,12 +130,5 @@ public static class LabelsFile
         }
 
         return Encoding.UTF8.GetString(bytes.ToArray());
-    }
-
-    private static void AddUtf8(List<byte> bytes, ReadOnlySpan<char> text)
-    {
-        Span<byte> wide = stackalloc byte[8];
-        var n = Encoding.UTF8.GetBytes(text, wide);
-        bytes.AddRange(wide[..n]);
     }
 }

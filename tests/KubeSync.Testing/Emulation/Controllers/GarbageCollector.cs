@@ -14,6 +14,9 @@ internal sealed class GarbageCollector(ControllerContext context)
 {
     private static readonly HashSet<string> Kinds = ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"];
 
+    /// <summary>Owner kinds whose objects the emulator lists, so an owner's absence is known.</summary>
+    private static readonly HashSet<string> OwnerKinds = [.. Kinds, "SyncGroup"];
+
     public async Task ReconcileAsync(ClusterSnapshot snapshot, CancellationToken cancellationToken)
     {
         var owners = snapshot.Deployments.Cast<KubeObject>().Concat(snapshot.ReplicaSets).Concat(snapshot.StatefulSets).Concat(snapshot.DaemonSets)
@@ -34,9 +37,8 @@ internal sealed class GarbageCollector(ControllerContext context)
         }
 
         owners.UnionWith(snapshot.SyncGroups.Select(g => g.Metadata.Uid));
-        var ownerKinds = new HashSet<string>(Kinds, StringComparer.Ordinal) { "SyncGroup" };
         bool Abandoned(KubeObject obj) => obj.Metadata.OwnerReferences is { Count: > 0 } refs
-            && refs.All(r => ownerKinds.Contains(r.Kind ?? "") && !owners.Contains(r.Uid));
+            && refs.All(r => OwnerKinds.Contains(r.Kind ?? "") && !owners.Contains(r.Uid));
 
         IEnumerable<(ResourceKind Kind, KubeObject Item)> owned =
         [
