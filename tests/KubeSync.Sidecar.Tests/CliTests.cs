@@ -140,6 +140,34 @@ public sealed class CliTests : IDisposable
         Assert.Contains("timing.rescan: expected a duration", bad.Stderr);
     }
 
+    /// <summary>
+    /// A large new file gets its version from <c>check</c> without being read (the first transfer hashes it): <c>files</c>
+    /// says its hash is pending, and the next <c>check</c> hashes it under the same version.
+    /// </summary>
+    [Fact]
+    public async Task Check_LargeNewFile_HashPendingUntilTheNextCheck()
+    {
+        var content = new byte[16 * 1024 * 1024];
+        content[12345] = 7;
+        File.WriteAllBytes(Path.Combine(_root, "big.bin"), content);
+        Assert.Equal(0, (await Run("check")).ExitCode);
+
+        var human = await Run("files");
+        Assert.Equal(0, human.ExitCode);
+        Assert.Contains("hash pending", human.Stdout.Split('\n').Single(l => l.EndsWith("big.bin", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var pending = BigRow(await Run("files", "--json"));
+        Assert.False(pending.TryGetProperty("sha256", out _)); // as for a directory: no hash to print
+
+        var again = await Run("check");
+        Assert.Equal(0, again.ExitCode);
+        var hashed = BigRow(await Run("files", "--json"));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), hashed.GetProperty("sha256").GetString());
+        Assert.Equal(pending.GetProperty("version").GetString(), hashed.GetProperty("version").GetString());
+
+        static JsonElement BigRow(KubeSyncProcess.Result files) =>
+            JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray().Single(r => r.GetProperty("path").GetString() == "big.bin");
+    }
+
     [Fact]
     public async Task Config_MissingRoot_ExitsTwo()
     {

@@ -20,8 +20,16 @@ public sealed partial class FileApplier
     /// (<see cref="ApplyBatch.Publish"/>); a mismatch or an error leaves no temp file behind.
     /// </summary>
     /// <param name="batch">When given, the parent directory comes from (and stays in) the batch's cache of open directories.</param>
-    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null)
+    public Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, byte[] sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null) =>
+        StageFileAsync(path, meta, () => sha256, writeContent, cancellationToken, batch);
+
+    /// <summary>
+    /// As the other overload, for content whose hash is known only once it is written (a transfer whose DeltaEnd
+    /// carries it): <paramref name="sha256"/> is called after <paramref name="writeContent"/> returns.
+    /// </summary>
+    public async Task<StageResult> StageFileAsync(SyncPath path, FileMetadata meta, Func<byte[]> sha256, Func<Stream, CancellationToken, Task> writeContent, CancellationToken cancellationToken, ApplyBatch? batch = null)
     {
+        ArgumentNullException.ThrowIfNull(sha256);
         if (BeginStage(path, meta, batch, out var failure) is not { } staged)
         {
             return failure;
@@ -39,10 +47,11 @@ public sealed partial class FileApplier
                 hash = hashing.GetHash();
             }
 
-            if (!CryptographicOperations.FixedTimeEquals(hash, sha256))
+            var expected = sha256();
+            if (!CryptographicOperations.FixedTimeEquals(hash, expected))
             {
                 staged.Dispose();
-                return StageResult.Failed(Mismatch(path, hash, sha256));
+                return StageResult.Failed(Mismatch(path, hash, expected));
             }
 
             // No writeback is started here: the batch queues the file's fsync as soon as it takes the file.
@@ -58,7 +67,7 @@ public sealed partial class FileApplier
     /// <summary>
     /// Stages a file whose whole content is in memory (a small file that came inline with its offer): the content is
     /// checked against <paramref name="sha256"/> before anything is created, then written with one synchronous
-    /// write, without a stream, a buffer or a hop to another thread. Otherwise as <see cref="StageFileAsync"/>.
+    /// write, without a stream, a buffer or a hop to another thread. Otherwise as <see cref="StageFileAsync(SyncPath, FileMetadata, byte[], Func{Stream, CancellationToken, Task}, CancellationToken, ApplyBatch?)"/>.
     /// </summary>
     public StageResult StageFile(SyncPath path, FileMetadata meta, byte[] sha256, ReadOnlySpan<byte> content, ApplyBatch? batch = null)
     {

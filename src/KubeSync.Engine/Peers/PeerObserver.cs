@@ -112,7 +112,8 @@ public sealed class PeerObserver : IAsyncDisposable
             }
         }
 
-        return entry.Hash is { } hash && SHA256.HashData(content).AsSpan().SequenceEqual(hash)
+        // A large file whose new version the peer has not hashed yet (FileRecord.HashPending) has nothing to check against.
+        return entry.Hash is null || SHA256.HashData(content).AsSpan().SequenceEqual(entry.Hash)
             ? new PeerCopy(entry, content, null)
             : new PeerCopy(entry, null, "the copy changed after the peer last scanned it (its content does not match the recorded hash); try again");
     }

@@ -100,6 +100,14 @@ public sealed partial class PeerSession
             }
         }
 
+        if (row.HashPending && _connection.Version < ProtocolVersions.HashFollows)
+        {
+            // A peer of an older release needs the hash in the offer: the scan of the path hashes the file first.
+            RetryLater(path);
+            _group.RequestScan(row.Path);
+            return;
+        }
+
         // A large file holds a temp file (and its basis) open on the receiver from the offer to the end of its stream.
         var streamed = IsStreamed(row);
         await _window.WaitAsync(ct).ConfigureAwait(false);
@@ -233,7 +241,10 @@ public sealed partial class PeerSession
 
             // The offered hash is the scan's; the file is what the scan hashed while its size, mtime and inode are
             // the offered ones, before and after the read (the scanner's own test). The receiver verifies SHA-256.
-            if (entry.Hash is null || before.Size != entry.Size || before.MtimeNs != entry.MtimeNs)
+            // Without an offered hash (version 7) the file is hashed as it is read, on the same terms, and the
+            // DeltaEnd carries the hash.
+            var hashFollows = entry.Hash is null;
+            if (before.Size != entry.Size || before.MtimeNs != entry.MtimeNs)
             {
                 AbandonTransfer(id, entry, "changed since it was offered");
                 return;
@@ -247,7 +258,7 @@ public sealed partial class PeerSession
                 using var chunks = new DeltaChunkWriter(
                     (chunk, c) => offer.Refused ? throw new TransferRefusedException() : _send.SendBulkAsync(new DeltaChunk(id, chunk.ToArray()), c),
                     signature.BlockSize);
-                result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: false, ct).ConfigureAwait(false);
+                result = await DeltaEncoder.EncodeAsync(content, signature, chunks, hashContent: hashFollows, ct).ConfigureAwait(false);
                 await chunks.FlushAsync(ct).ConfigureAwait(false);
                 if (NativeFileSystem.TryStat(handle, out after) != 0)
                 {
@@ -261,9 +272,13 @@ public sealed partial class PeerSession
                 return;
             }
 
-            await _send.SendBulkAsync(new DeltaEnd(id, result.Length, entry.Hash), ct).ConfigureAwait(false);
+            await _send.SendBulkAsync(new DeltaEnd(id, result.Length, entry.Hash ?? result.ContentHash), ct).ConfigureAwait(false);
             _group.Counters.FileSent(result.LiteralBytes);
             _group.Counters.DeltaSaved(result.CopiedBytes);
+            if (hashFollows)
+            {
+                await FillHashAsync(entry, after, result.ContentHash, ct).ConfigureAwait(false);
+            }
         }
         catch (TransferRefusedException)
         {
@@ -282,6 +297,22 @@ public sealed partial class PeerSession
     }
 
     private sealed class TransferRefusedException : Exception;
+
+    /// <summary>
+    /// Records the hash a transfer read for a row whose hash was pending, if the row is still that change and the file
+    /// the one it records (the stat taken after the read, which matched the one before).
+    /// </summary>
+    private async Task FillHashAsync(WireEntry entry, FileStat stat, byte[] hash, CancellationToken ct)
+    {
+        using (await _group.Gate.EnterAsync(ct).ConfigureAwait(false))
+        {
+            using var batch = _group.Group.Store.BeginBatch();
+            if (batch.FillHash(entry.Path, entry.Seq, stat, hash))
+            {
+                batch.Commit();
+            }
+        }
+    }
 
     /// <summary>The file changed or vanished while it was being sent: tell the receiver to drop it, and rescan.</summary>
     private void AbandonTransfer(ulong id, WireEntry entry, string reason)
@@ -350,6 +381,13 @@ public sealed partial class PeerSession
                 offer.Refused = true;
                 NoteRefused(path, refuse.Reason);
                 RetryLater(path.Value);
+                if (offer.Entry is { Type: EntryType.File, Deleted: false, Hash: null })
+                {
+                    // Offered with its hash to follow: the peer may need the hash to compare (a version concurrent
+                    // with its own). The scan of the path hashes the file before the retry.
+                    _group.RequestScan(path);
+                }
+
                 break;
         }
     }
@@ -362,6 +400,14 @@ public sealed partial class PeerSession
         if (local is null || !local.Version.Equals(offer.Entry.Version) || local.Version.Compare(theirs.Version) != VersionOrder.Concurrent)
         {
             // Ours changed since the offer: the next offer settles it.
+            return;
+        }
+
+        if (local.HashPending || theirs is { Type: EntryType.File, Deleted: false, Hash: null })
+        {
+            // A policy compares contents (and keep-both copies ours): hash first; the next offer settles it.
+            _group.RequestScan(local.Path);
+            RetryLater(local.Path.Value);
             return;
         }
 

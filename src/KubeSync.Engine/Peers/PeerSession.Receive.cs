@@ -138,6 +138,22 @@ public sealed partial class PeerSession
         var local = state.Read(path);
         var remote = EntrySide.Remote(Peer, entry);
         var decision = VersionDecider.Decide(local is null ? null : EntrySide.Local(_group.Node, local), remote);
+        if (decision == SyncDecision.Conflict && local is { Type: EntryType.File, Deleted: false } && entry is { Type: EntryType.File, Deleted: false }
+            && (local.Hash is null || entry.Hash is null))
+        {
+            // Concurrent versions of a file are identical or in conflict by their contents: a hash still pending on
+            // either side comes first (ours from the scan, theirs with the retried offer, which the refusal makes
+            // the offerer hash).
+            batch.Reply(new Refuse(offer.RequestId, local.Hash is null ? "our concurrent version is still being hashed; rescanning" : "a concurrent version here: offer it with its content hash"));
+            if (local.Hash is null)
+            {
+                _group.RequestScan(path);
+            }
+
+            Satisfied(path);
+            return;
+        }
+
         switch (decision)
         {
             case SyncDecision.InSync:
@@ -237,6 +253,13 @@ public sealed partial class PeerSession
     /// <summary>keep-both: copies the local (losing) content beside the path before the winner replaces it.</summary>
     private async Task<bool> PreserveLoserAsync(FileRecord local, string loser, ReceiveBatch batch, CancellationToken ct)
     {
+        if (local.HashPending)
+        {
+            // Never reached through an offer (a concurrent offer waits for the hash); a copy is recorded with its hash.
+            _group.RequestScan(local.Path);
+            return false;
+        }
+
         if (local.Deleted || local.Type != EntryType.File || local.Hash is null)
         {
             return true;
@@ -315,7 +338,7 @@ public sealed partial class PeerSession
                 ? ApplyResult.Failed("a symlink without a target")
                 : _group.Applier.CreateSymlink(path, entry.LinkTarget, meta, batch.Durability);
         }
-        else if (entry.Hash is null)
+        else if (entry.Hash is null && _connection.Version < ProtocolVersions.HashFollows)
         {
             throw new ProtocolException(ProtocolError.Malformed, $"offer of file {Printable(path)} without a content hash");
         }
@@ -488,7 +511,9 @@ public sealed partial class PeerSession
         var transfer = new IncomingTransfer(offer.RequestId, entry, local, version, owedToSender, basis) { KeptSignature = kept is not null };
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
-        transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
+        // Without an offered hash (version 7) the rebuilt file is checked against the DeltaEnd's, known by the time
+        // the writer finishes: it ends only after the DeltaEnd.
+        transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, () => transfer.Entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
         var strongLength = _connection.Version >= ProtocolVersions.ShortSignatures ? DeltaLimits.ShortStrongHashLength : DeltaLimits.StrongHashLength;
         _send.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature, strongLength)));
     }
@@ -531,6 +556,12 @@ public sealed partial class PeerSession
             }
 
             throw Unexpected($"DeltaEnd for {end.RequestId}, which is not a transfer in progress");
+        }
+
+        if (transfer.Entry.Hash is null)
+        {
+            // The offer left the hash to follow: what was rebuilt must hash to this, and is recorded with it.
+            transfer.Entry = transfer.Entry with { Hash = end.Sha256 };
         }
 
         if (end.Length != transfer.Entry.Size || !CryptographicOperations.FixedTimeEquals(end.Sha256, transfer.Entry.Hash))
@@ -693,7 +724,8 @@ public sealed partial class PeerSession
 
         public ulong RequestId => requestId;
 
-        public WireEntry Entry => entry;
+        /// <summary>The offered entry; one offered without its hash gets the DeltaEnd's (set before the writer completes).</summary>
+        public WireEntry Entry { get; set; } = entry;
 
         /// <summary>The local row when the offer was accepted: the rename happens only if the disk still matches it.</summary>
         public FileRecord? Local => local;
@@ -738,8 +770,8 @@ public sealed partial class PeerSession
             using var empty = new MemoryStream();
             // The applier's output stream hashes what it writes and checks it before the rename: no second hash here.
             using var applier = _basis is null
-                ? new DeltaApplier(signature, empty, output, entry.Size, hashOutput: false)
-                : new DeltaApplier(signature, _basis, output, entry.Size, hashOutput: false);
+                ? new DeltaApplier(signature, empty, output, Entry.Size, hashOutput: false)
+                : new DeltaApplier(signature, _basis, output, Entry.Size, hashOutput: false);
             await foreach (var chunk in _chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 await applier.ApplyChunkAsync(chunk, ct).ConfigureAwait(false);
@@ -747,9 +779,9 @@ public sealed partial class PeerSession
 
             var result = await applier.CompleteAsync(ct).ConfigureAwait(false);
             CopiedBytes = result.CopiedBytes;
-            if (result.Length != entry.Size)
+            if (result.Length != Entry.Size)
             {
-                throw new InvalidDataException($"rebuilt {result.Length} bytes, the offer said {entry.Size}");
+                throw new InvalidDataException($"rebuilt {result.Length} bytes, the offer said {Entry.Size}");
             }
         }
 

@@ -7,7 +7,7 @@ public static class ProtocolVersions
     public const int Min = 1;
 
     /// <summary>Newest version this build speaks.</summary>
-    public const int Max = 6;
+    public const int Max = 7;
 
     /// <summary>
     /// The version that added Read, ReadReply and ReadChunk (observers: <c>kubesync compare</c> and <c>diff</c>) and the
@@ -35,4 +35,11 @@ public static class ProtocolVersions
     /// the offerer's delta search hashes its windows with whatever kind the Need's signature names.
     /// </summary>
     public const int FastBlockHash = 6;
+
+    /// <summary>
+    /// First version whose offers of large files may leave the content hash out (<see cref="WireEntry.Hash"/> null): the
+    /// offerer hashes the file while it encodes the delta, and the DeltaEnd carries the hash, which the receiver checks
+    /// what it rebuilt against and records. A member offers that way only on a version 7 connection.
+    /// </summary>
+    public const int HashFollows = 7;
 }

@@ -38,8 +38,22 @@ internal sealed class ScanWriter
         _racyAfterNs = scanStartUnixNs - RacyWindowNs;
     }
 
-    public void Observe(WalkItem.Entry entry)
+    /// <summary>
+    /// Files at least this long whose size or mtime changed get their new version without being read
+    /// (<see cref="FileRecord.HashPending"/>): the first transfer hashes the file while it sends it, instead of the
+    /// scan reading all of it first.
+    /// </summary>
+    internal const long HashLaterFrom = 16L * 1024 * 1024;
+
+    /// <param name="row">What the state records at the path, or null.</param>
+    public void Observe(WalkItem.Entry entry, ScanRow? row)
     {
+        if (entry.Stat.Type == EntryType.File && IsNewVersionUnread(entry.Stat, row))
+        {
+            Add(new LocalObservation(entry.Path, entry.Stat, null, null, Racy: entry.Stat.MtimeNs >= _racyAfterNs));
+            return;
+        }
+
         if (entry.Stat.Type == EntryType.File)
         {
             _toHash.Add((entry.Path, entry.Stat));
@@ -54,6 +68,15 @@ internal sealed class ScanWriter
 
         Add(new LocalObservation(entry.Path, entry.Stat, null, entry.LinkTarget, Racy: false));
     }
+
+    /// <summary>
+    /// Whether a file is a new version whatever its content (its size or mtime, which sync, are not the row's), large
+    /// enough for its hash to wait, and owed to peers that will read it anyway: an init run (csync2 <c>-cI</c>) owes
+    /// nothing and hashes.
+    /// </summary>
+    private bool IsNewVersionUnread(FileStat stat, ScanRow? row) =>
+        !_init && stat.Size >= HashLaterFrom
+        && (row is null || row.Deleted || row.Type != EntryType.File || row.Size != stat.Size || row.MtimeNs != stat.MtimeNs);
 
     public void Vanished(SyncPath path) => Add(LocalObservation.Vanished(path));
 

@@ -106,14 +106,14 @@ public sealed class Scanner
             {
                 if (NeedsLook(row.Current, entry.Stat))
                 {
-                    writer.Observe(entry);
+                    writer.Observe(entry, row.Current);
                 }
 
                 haveRow = row.MoveNext();
             }
             else
             {
-                writer.Observe(entry);
+                writer.Observe(entry, null);
             }
         }
 
@@ -152,7 +152,7 @@ public sealed class Scanner
 
     /// <summary>Whether the stat differs from the row (or the row cannot be trusted), so the entry must be looked at closely.</summary>
     private static bool NeedsLook(ScanRow row, FileStat stat) =>
-        row.Deleted || row.Racy || row.Type != stat.Type || row.Inode != stat.Inode || row.Mode != stat.Permissions
+        row.Deleted || row.Racy || row.HashPending || row.Type != stat.Type || row.Inode != stat.Inode || row.Mode != stat.Permissions
         || row.Uid != stat.Uid || row.Gid != stat.Gid
         || (stat.Type == EntryType.File && (row.Size != stat.Size || row.MtimeNs != stat.MtimeNs))
         || stat.Type == EntryType.Symlink && row.MtimeNs != stat.MtimeNs;

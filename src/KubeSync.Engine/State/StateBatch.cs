@@ -86,6 +86,28 @@ public sealed partial class StateBatch : IDisposable
         return current is null || current.Deleted ? LocalChange.Created : LocalChange.Modified;
     }
 
+    /// <summary>
+    /// Gives a row whose hash is pending (<see cref="FileRecord.HashPending"/>) the hash of its content, read by a
+    /// transfer: only while the row is still that change (<paramref name="seq"/>) and <paramref name="stat"/>, taken
+    /// before and after the read, is the one the row records. Returns whether the row took it.
+    /// </summary>
+    public bool FillHash(SyncPath path, long seq, FileStat stat, byte[] hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        using var cmd = Command(
+            $"""
+            UPDATE files SET hash = $h WHERE path = $p AND seq = $seq AND hash IS NULL AND deleted = 0 AND type = {(int)EntryType.File}
+                AND size = $size AND mtime_ns = $mtime AND inode = $inode
+            """);
+        cmd.Parameters.AddWithValue("$h", hash);
+        cmd.Parameters.AddWithValue("$p", path.Value);
+        cmd.Parameters.AddWithValue("$seq", seq);
+        cmd.Parameters.AddWithValue("$size", stat.Size);
+        cmd.Parameters.AddWithValue("$mtime", stat.MtimeNs);
+        cmd.Parameters.AddWithValue("$inode", stat.Inode);
+        return cmd.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>Drops a row and its dirty marks without a tombstone (the path is no longer synced, e.g. newly excluded).</summary>
     public void Forget(SyncPath path)
     {
@@ -217,7 +239,8 @@ public sealed partial class StateBatch : IDisposable
         var sameMode = (ignore & IgnoredMetadata.Mode) != 0 || a.Mode == b.Mode;
         return a.Type switch
         {
-            EntryType.File => sameMode && a.MtimeNs == b.MtimeNs && SameHash(a, b),
+            // A row whose hash is pending is the file while its size and mtime are the row's: hashing it is no change.
+            EntryType.File => sameMode && a.MtimeNs == b.MtimeNs && (a.HashPending ? a.Size == b.Size : SameHash(a, b)),
 
             // A directory's mtime moves whenever its children do; syncing it would version every parent on every change.
             EntryType.Directory => sameMode,

@@ -60,7 +60,7 @@ public sealed partial class StateStore
         using var tx = connection.BeginTransaction(deferred: true);
         using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
-        cmd.CommandText = "SELECT path, type, size, mtime_ns, mode, uid, gid, inode, deleted, racy FROM files"
+        cmd.CommandText = $"SELECT path, type, size, mtime_ns, mode, uid, gid, inode, deleted, racy, type = {(int)FileSystem.EntryType.File} AND deleted = 0 AND hash IS NULL FROM files"
             + (under is null ? "" : " WHERE path = $p OR (path >= $lo AND path < $hi)") + " ORDER BY path";
         if (under is not null)
         {
@@ -78,7 +78,7 @@ public sealed partial class StateStore
                 : throw new InvalidDataException($"state database holds an invalid path '{SyncPath.Printable(text)}': {error}");
             yield return new ScanRow(
                 path, (FileSystem.EntryType)r.GetInt32(1), r.GetInt64(2), r.GetInt64(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
-                r.GetInt64(8) != 0, r.GetInt64(9) != 0);
+                r.GetInt64(8) != 0, r.GetInt64(9) != 0, r.GetInt64(10) != 0);
         }
     }
 

@@ -41,7 +41,8 @@ internal static class FilesCommand
                 {
                     "symlink" => "-> " + r.LinkTarget,
                     "dir" => "dir",
-                    _ => r.Sha256![..12],
+                    // A large file's new version is hashed as it is first sent (or by the next scan).
+                    _ => r.Sha256?[..12] ?? "hash pending",
                 };
                 ctx.Out.WriteLine($"{r.Group}\t{r.Mode}\t{what,-12}\t{r.Version}\t{r.Path}");
             }

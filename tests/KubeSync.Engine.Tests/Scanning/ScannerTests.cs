@@ -256,7 +256,7 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(0, NativeFileSystem.TryStat(full, out var stat));
         var result = new ScanResult();
         var writer = new ScanWriter(_f.Group, result, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, init: false, 0);
-        writer.Observe(new WalkItem.Entry(SyncPath.Parse("gone"), stat, null));
+        writer.Observe(new WalkItem.Entry(SyncPath.Parse("gone"), stat, null), null);
         File.Delete(full);
 
         writer.Flush();
@@ -273,12 +273,104 @@ public sealed class ScannerTests : IDisposable
         Assert.Equal(0, NativeFileSystem.TryStat(full, out var stat));
         var result = new ScanResult();
         var writer = new ScanWriter(_f.Group, result, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, init: false, 0);
-        writer.Observe(new WalkItem.Entry(SyncPath.Parse("gone"), stat with { Size = 99 }, null));
+        writer.Observe(new WalkItem.Entry(SyncPath.Parse("gone"), stat with { Size = 99 }, null), null);
         File.Delete(full);
 
         writer.Flush();
 
         Assert.True(_f.Row("gone")!.Deleted);
         Assert.Equal(1, result.Deleted);
+    }
+
+    /// <summary>
+    /// A large file whose size or mtime changed is a new version whatever it holds: the scan records it without reading
+    /// it (the first transfer hashes it), and the next scan hashes it without a new version. An init run owes nothing
+    /// and hashes at once; so does a scan of a large file whose stat is the row's (only its inode changed).
+    /// </summary>
+    [Fact]
+    public void Scan_LargeFileChanged_NewVersionWithHashPending_NextScanHashesWithoutANewVersion()
+    {
+        var content = new byte[ScanWriter.HashLaterFrom];
+        content[0] = 1;
+        var full = _f.Full("big.bin");
+        File.WriteAllBytes(full, content);
+        _f.Write("small.txt", "small");
+        var created = _f.Scan();
+        Assert.Equal(2, created.Created);
+        Assert.Equal(1, created.Hashed); // the small file only
+        var row = _f.Row("big.bin")!;
+        Assert.True(row.HashPending);
+        Assert.Equal(content.Length, row.Size);
+        Assert.Equal("web-0:1", row.Version.ToString());
+        Assert.Equal(2, _f.Store.ReadDirty().Count(d => d.Path.Value == "big.bin")); // owed to both peers already
+
+        var hashed = _f.Scan();
+        Assert.Equal(1, hashed.Hashed);
+        Assert.Equal(0, hashed.Changed);
+        Assert.Equal(1, hashed.Refreshed);
+        row = _f.Row("big.bin")!;
+        Assert.False(row.HashPending);
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(content), row.Hash);
+        Assert.Equal("web-0:1", row.Version.ToString());
+        Assert.Equal(0, _f.Scan().Hashed);
+
+        // Changed in place with a new mtime: the next version, pending again.
+        content[^1] = 2;
+        File.WriteAllBytes(full, content);
+        File.SetLastWriteTimeUtc(full, DateTime.UtcNow.AddHours(-1));
+        var modified = _f.Scan();
+        Assert.Equal(1, modified.Modified);
+        Assert.Equal(0, modified.Hashed);
+        Assert.True(_f.Row("big.bin")!.HashPending);
+        Assert.Equal("web-0:2", _f.Row("big.bin")!.Version.ToString());
+    }
+
+    [Fact]
+    public void Scan_LargeFile_InitRunAndSameStat_HashAtOnce()
+    {
+        var full = _f.Full("big.bin");
+        File.WriteAllBytes(full, new byte[ScanWriter.HashLaterFrom]);
+        var now = DateTime.UtcNow;
+        var mtime = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc).AddHours(-1); // whole seconds survive SetLastWriteTime
+        File.SetLastWriteTimeUtc(full, mtime);
+        var init = _f.Scan(new ScanRequest(Init: true));
+        Assert.Equal(1, init.Hashed);
+        Assert.False(_f.Row("big.bin")!.HashPending);
+
+        // Replaced by a copy with the same size and mtime: a new inode, looked at, hashed, the same content.
+        File.Copy(full, full + ".new");
+        File.SetLastWriteTimeUtc(full + ".new", mtime);
+        File.Move(full + ".new", full, overwrite: true);
+        var replaced = _f.Scan();
+        Assert.Equal(1, replaced.Hashed);
+        Assert.Equal(0, replaced.Changed);
+        Assert.False(_f.Row("big.bin")!.HashPending);
+    }
+
+    /// <summary>A transfer's hash fills a pending row only while the row is that change and the file the one it records.</summary>
+    [Fact]
+    public void FillHash_OnlyThePendingRowAsRecorded()
+    {
+        var full = _f.Full("big.bin");
+        File.WriteAllBytes(full, new byte[ScanWriter.HashLaterFrom]);
+        _f.Scan();
+        var row = _f.Row("big.bin")!;
+        Assert.Equal(0, NativeFileSystem.TryStat(full, out var stat));
+        var hash = System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(full));
+
+        using (var batch = _f.Store.BeginBatch())
+        {
+            Assert.False(batch.FillHash(row.Path, row.Seq + 1, stat, hash));
+            Assert.False(batch.FillHash(row.Path, row.Seq, stat with { MtimeNs = stat.MtimeNs + 1 }, hash));
+            Assert.False(batch.FillHash(row.Path, row.Seq, stat with { Inode = stat.Inode + 1 }, hash));
+            Assert.True(batch.FillHash(row.Path, row.Seq, stat, hash));
+            Assert.False(batch.FillHash(row.Path, row.Seq, stat, new byte[32])); // filled already
+            batch.Commit();
+        }
+
+        Assert.Equal(hash, _f.Row("big.bin")!.Hash);
+        Assert.Equal(row.Version, _f.Row("big.bin")!.Version);
+        Assert.Equal(row.Seq, _f.Row("big.bin")!.Seq);
+        Assert.Equal(0, _f.Scan().Hashed);
     }
 }

@@ -80,6 +80,72 @@ public sealed partial class ConflictResolutionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// A large file changed on two members at once, each recording its version with the hash pending (it is hashed as
+    /// it is sent): the same content merges without a conflict, as for a small file; different content is a conflict
+    /// under <c>none</c> on both members. A member never compares a version whose hash is still pending: the offer waits
+    /// for the scan that hashes it.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ConcurrentChange_LargeFile_SameContentMergesDifferentContentConflicts(bool same)
+    {
+        const string big = "upload.bin";
+        await using var group = await StartSyncedAsync("none");
+        var onA = System.Security.Cryptography.RandomNumberGenerator.GetBytes(17 * 1024 * 1024);
+        var onB = same ? onA : System.Security.Cryptography.RandomNumberGenerator.GetBytes(onA.Length);
+        await group.KillAsync("b");
+        await File.WriteAllBytesAsync(group.PathOf("b", big), onB);
+        await File.WriteAllBytesAsync(group.PathOf("a", big), onA);
+        await group.ScanNowAsync("a");
+        await Eventually.TrueAsync(() => File.Exists(group.PathOf("c", big)) && new FileInfo(group.PathOf("c", big)).Length == onA.Length, "c to take a's file while b is down");
+        await group.RestartAsync("b");
+
+        if (same)
+        {
+            // The merge: every member records one version holding both changes, and the file's hash.
+            string[] versions = [];
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    versions = await Task.WhenAll(Members.Select(m => BigVersionAsync(group, m, big)));
+                    return versions.Distinct().Count() == 1 && versions[0].Contains("a:", StringComparison.Ordinal) && versions[0].Contains("b:", StringComparison.Ordinal);
+                },
+                () => $"one merged, hashed version of {big} on every member (now {string.Join(" / ", versions)})");
+
+            // The two versions met while one side's hash was pending: that offer was refused until the hash came.
+            Assert.Contains($"refused {big}: ", group.DescribeLogs(), StringComparison.Ordinal);
+            foreach (var m in Members)
+            {
+                Assert.Equal(onA, await File.ReadAllBytesAsync(group.PathOf(m, big)));
+                var none = await group.CliAsync(m, "conflicts");
+                Assert.True(none.ExitCode == 2, $"{m} lists a conflict for identical content: {none}");
+            }
+
+            return;
+        }
+
+        foreach (var m in new[] { "a", "b" })
+        {
+            await FunctionalAssert.CliUntilAsync(group, m, ["conflicts"], r => r.ExitCode == 0 && r.Stdout.Contains(big, StringComparison.Ordinal), $"kubesync conflicts on {m} to list {big}");
+        }
+
+        Assert.Equal(onA, await File.ReadAllBytesAsync(group.PathOf("a", big)));
+        Assert.Equal(onB, await File.ReadAllBytesAsync(group.PathOf("b", big)));
+    }
+
+    /// <summary>The member's recorded version of the path, or "hash pending" / "none" while it has no hashed row.</summary>
+    private static async Task<string> BigVersionAsync(MemberGroup group, string member, string path)
+    {
+        var files = await group.CliAsync(member, "files", "--json");
+        var row = files.ExitCode == 0
+            ? System.Text.Json.JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray().FirstOrDefault(r => r.GetProperty("path").GetString() == path)
+            : default;
+        return row.ValueKind != System.Text.Json.JsonValueKind.Object ? "none"
+            : row.TryGetProperty("sha256", out _) ? row.GetProperty("version").GetString()! : "hash pending";
+    }
+
     /// <summary>Three members that share <see cref="File0"/>.</summary>
     private async Task<MemberGroup> StartSyncedAsync(string auto)
     {

@@ -53,6 +53,45 @@ public sealed class OneShotSyncTests(ITestOutputHelper output)
         Assert.Equal(aLastSeq, bSawOfA);
     }
 
+    /// <summary>
+    /// A large file travels with its hash to follow (protocol version 7): b's one-shot gives the changed file a new
+    /// version without reading it first, a checks what it rebuilt against the hash the transfer ends with, and both
+    /// record that hash when the one-shot returns, under the same version (no rescan in between).
+    /// </summary>
+    [Fact]
+    public async Task Sync_LargeChangedFile_BothRecordTheHashTheTransferCarried()
+    {
+        await using var group = await StartMetAsync();
+        await group.KillAsync("b");
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(24 * 1024 * 1024);
+        var path = group.PathOf("b", "big.bin");
+        await File.WriteAllBytesAsync(path, content);
+
+        for (var round = 0; round < 2; round++)
+        {
+            var result = await group.CliAsync("b", "sync", "--timeout", "60s");
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(content, await File.ReadAllBytesAsync(group.PathOf("a", "big.bin")));
+            var (bHash, bVersion) = await BigRowAsync(group, "b");
+            var (aHash, aVersion) = await BigRowAsync(group, "a");
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), bHash);
+            Assert.Equal(bHash, aHash);
+            Assert.Equal(bVersion, aVersion);
+
+            // Then 1 MiB in the middle changes (same size, a new mtime): a delta against a's copy.
+            System.Security.Cryptography.RandomNumberGenerator.Fill(content.AsSpan(content.Length / 2, 1024 * 1024));
+            await File.WriteAllBytesAsync(path, content);
+        }
+    }
+
+    private static async Task<(string? Hash, string? Version)> BigRowAsync(MemberGroup group, string member)
+    {
+        var files = await group.CliAsync(member, "files", "--json");
+        Assert.True(files.ExitCode == 0, files.ToString());
+        var row = System.Text.Json.JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray().Single(r => r.GetProperty("path").GetString() == "big.bin");
+        return (row.GetProperty("sha256").GetString(), row.GetProperty("version").GetString());
+    }
+
     private static System.Text.Json.JsonElement Group(KubeSyncProcess.Result status)
     {
         Assert.True(status.ExitCode == 0, status.ToString());
