@@ -277,7 +277,9 @@ public sealed partial class PeerSession
             _group.Counters.DeltaSaved(result.CopiedBytes);
             if (hashFollows)
             {
-                await FillHashAsync(entry, after, result.ContentHash, ct).ConfigureAwait(false);
+                // Not cut short by the session's end (a one-shot sync stops once the ack is in): a short transaction,
+                // which the session's shutdown waits for.
+                await FillHashAsync(entry, after, result.ContentHash, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (TransferRefusedException)

@@ -65,52 +65,56 @@ public sealed class HashFollowsTests(HostileMemberFixture fixture) : IClassFixtu
 
     /// <summary>
     /// The member as offerer of a large file it has just given a new version (its hash pending; no rescan for an hour,
-    /// the watcher sees the file): the version 7 peer gets the offer without the hash and the hash in the DeltaEnd; the
-    /// version 6 peer gets it with the hash, once a scan of the path has read the file.
+    /// the watcher sees the file): a version 7 peer gets the offer without the hash and the hash in the DeltaEnd; a
+    /// version 6 peer, alone with the member, gets a second such file with its hash, which only the scan its pusher
+    /// asks for can have read (nothing else sends that file, and no rescan is due).
     /// </summary>
     [Fact]
     public async Task LargeChangedFile_OfferedWithoutHashOnVersion7_WithItOnVersion6()
     {
         await using var member = await MemberProcess.StartAsync("web-9", timing: "rescan: 1h, pull: 1h");
         var content = RandomNumberGenerator.GetBytes(20 * 1024 * 1024);
-        await using var v7 = await ConnectAsync(member, "new-peer", ProtocolVersions.HashFollows);
-        await using var v6 = await ConnectAsync(member, "old-peer", ProtocolVersions.HashFollows - 1);
-
-        // Written beside the root and renamed in: the watcher sees one complete file.
-        var staging = Path.Combine(member.Directory, "big.bin");
-        await File.WriteAllBytesAsync(staging, content);
-        File.Move(staging, member.InRoot("big.bin"));
-
-        var pending = await v7.ReceiveAsync<Offer>(o => o.Entry.Path.Value == "big.bin");
-        Assert.Null(pending.Entry.Hash);
-        Assert.Null(pending.InlineData);
-        Assert.Equal(content.Length, pending.Entry.Size);
-
-        // The v7 peer has not asked for the content yet, so only a scan can have read the file for the v6 offer.
-        var hashed = await v6.ReceiveAsync<Offer>(o => o.Entry.Path.Value == "big.bin");
-        Assert.Equal(SHA256.HashData(content), hashed.Entry.Hash);
-        Assert.Equal(pending.Entry.Version, hashed.Entry.Version);
-
-        var signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(content.Length), BlockHashKind.Xxh3);
-        await v7.SendAsync(MessageCodec.EncodeFrame(new Need(pending.RequestId, SignatureCodec.Encode(signature))));
-        var end = await v7.ReceiveAsync<DeltaEnd>(e => e.RequestId == pending.RequestId);
-        Assert.Equal(SHA256.HashData(content), end.Sha256);
-        using var output = new MemoryStream();
-        using (var applier = new DeltaApplier(signature, new MemoryStream(), output, content.Length))
+        await using (var v7 = await ConnectAsync(member, "new-peer", ProtocolVersions.HashFollows))
         {
-            foreach (var chunk in v7.Received.OfType<DeltaChunk>().Where(c => c.RequestId == pending.RequestId))
+            await MoveIntoRootAsync(member, "big.bin", content);
+            var pending = await v7.ReceiveAsync<Offer>(o => o.Entry.Path.Value == "big.bin");
+            Assert.Null(pending.Entry.Hash);
+            Assert.Null(pending.InlineData);
+            Assert.Equal(content.Length, pending.Entry.Size);
+
+            var signature = BlockSignature.Empty(SignatureBuilder.ChooseBlockSize(content.Length), BlockHashKind.Xxh3);
+            await v7.SendAsync(MessageCodec.EncodeFrame(new Need(pending.RequestId, SignatureCodec.Encode(signature))));
+            var end = await v7.ReceiveAsync<DeltaEnd>(e => e.RequestId == pending.RequestId);
+            Assert.Equal(SHA256.HashData(content), end.Sha256);
+            using var output = new MemoryStream();
+            using (var applier = new DeltaApplier(signature, new MemoryStream(), output, content.Length))
             {
-                await applier.ApplyChunkAsync(chunk.Chunk, CancellationToken.None);
+                foreach (var chunk in v7.Received.OfType<DeltaChunk>().Where(c => c.RequestId == pending.RequestId))
+                {
+                    await applier.ApplyChunkAsync(chunk.Chunk, CancellationToken.None);
+                }
+
+                await applier.CompleteAsync(CancellationToken.None);
             }
 
-            await applier.CompleteAsync(CancellationToken.None);
+            Assert.Equal(content, output.ToArray());
+            await v7.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
         }
 
-        Assert.Equal(content, output.ToArray());
-        foreach (var client in new[] { v7, v6 })
-        {
-            await client.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
-        }
+        var second = RandomNumberGenerator.GetBytes(content.Length);
+        await using var v6 = await ConnectAsync(member, "old-peer", ProtocolVersions.HashFollows - 1);
+        await MoveIntoRootAsync(member, "big2.bin", second);
+        var hashed = await v6.ReceiveAsync<Offer>(o => o.Entry.Path.Value == "big2.bin");
+        Assert.Equal(SHA256.HashData(second), hashed.Entry.Hash);
+        await v6.SendAsync(MessageCodec.EncodeFrame(new Goodbye(null, "done")));
+    }
+
+    /// <summary>Written beside the root and renamed in: the watcher sees one complete file.</summary>
+    private static async Task MoveIntoRootAsync(MemberProcess member, string name, byte[] content)
+    {
+        var staging = Path.Combine(member.Directory, name);
+        await File.WriteAllBytesAsync(staging, content);
+        File.Move(staging, member.InRoot(name));
     }
 
     /// <summary>A client past the handshake and the member's first index exchange, so the member pushes to it.</summary>
