@@ -512,8 +512,8 @@ public sealed partial class PeerSession
         _incoming.Add(offer.RequestId, transfer);
         var meta = new FileMetadata(entry.Mode, entry.MtimeNs, entry.Uid, entry.Gid);
         // Without an offered hash (version 7) the rebuilt file is checked against the DeltaEnd's, known by the time
-        // the writer finishes: it ends only after the DeltaEnd.
-        transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, () => transfer.Entry.Hash!, (output, c) => transfer.WriteAsync(signature, output, c), ct));
+        // the writer finishes: it ends only after the DeltaEnd (a hash still missing then is a mismatch, not a crash).
+        transfer.Start(_group.Applier.StageFileAsync(entry.Path, meta, () => transfer.Entry.Hash ?? [], (output, c) => transfer.WriteAsync(signature, output, c), ct));
         var strongLength = _connection.Version >= ProtocolVersions.ShortSignatures ? DeltaLimits.ShortStrongHashLength : DeltaLimits.StrongHashLength;
         _send.Reply(new Need(offer.RequestId, SignatureCodec.Encode(signature, strongLength)));
     }
