@@ -243,7 +243,7 @@ public sealed partial class PeerSession
             // the offered ones, before and after the read (the scanner's own test). The receiver verifies SHA-256.
             // Without an offered hash (version 7) the file is hashed as it is read, on the same terms, and the
             // DeltaEnd carries the hash.
-            var hashFollows = entry.Hash is null;
+            var hashFollows = entry.HashPending;
             if (before.Size != entry.Size || before.MtimeNs != entry.MtimeNs)
             {
                 AbandonTransfer(id, entry, "changed since it was offered");
@@ -383,7 +383,7 @@ public sealed partial class PeerSession
                 offer.Refused = true;
                 NoteRefused(path, refuse.Reason);
                 RetryLater(path.Value);
-                if (offer.Entry is { Type: EntryType.File, Deleted: false, Hash: null })
+                if (offer.Entry.HashPending)
                 {
                     // Offered with its hash to follow: the peer may need the hash to compare (a version concurrent
                     // with its own). The scan of the path hashes the file before the retry.
@@ -405,7 +405,7 @@ public sealed partial class PeerSession
             return;
         }
 
-        if (local.HashPending || theirs is { Type: EntryType.File, Deleted: false, Hash: null })
+        if (local.HashPending || theirs.HashPending)
         {
             // A policy compares contents (and keep-both copies ours): hash first; the next offer settles it.
             _group.RequestScan(local.Path);

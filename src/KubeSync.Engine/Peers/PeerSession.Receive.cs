@@ -139,13 +139,13 @@ public sealed partial class PeerSession
         var remote = EntrySide.Remote(Peer, entry);
         var decision = VersionDecider.Decide(local is null ? null : EntrySide.Local(_group.Node, local), remote);
         if (decision == SyncDecision.Conflict && local is { Type: EntryType.File, Deleted: false } && entry is { Type: EntryType.File, Deleted: false }
-            && (local.Hash is null || entry.Hash is null))
+            && (local.HashPending || entry.HashPending))
         {
             // Concurrent versions of a file are identical or in conflict by their contents: a hash still pending on
             // either side comes first (ours from the scan, theirs with the retried offer, which the refusal makes
             // the offerer hash).
-            batch.Reply(new Refuse(offer.RequestId, local.Hash is null ? "our concurrent version is still being hashed; rescanning" : "a concurrent version here: offer it with its content hash"));
-            if (local.Hash is null)
+            batch.Reply(new Refuse(offer.RequestId, local.HashPending ? "our concurrent version is still being hashed; rescanning" : "a concurrent version here: offer it with its content hash"));
+            if (local.HashPending)
             {
                 _group.RequestScan(path);
             }

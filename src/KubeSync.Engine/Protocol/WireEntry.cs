@@ -28,6 +28,9 @@ public sealed record WireEntry(
     bool Deleted,
     long Seq)
 {
+    /// <summary>A live file offered or listed without its content hash (protocol version 7; see <see cref="FileRecord.HashPending"/>).</summary>
+    public bool HashPending => Type == EntryType.File && !Deleted && Hash is null;
+
     /// <summary>The wire entry of a row of the <c>files</c> table (inode and the racy flag stay local).</summary>
     public static WireEntry FromRecord(FileRecord record)
     {

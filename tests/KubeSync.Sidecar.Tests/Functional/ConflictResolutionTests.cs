@@ -139,11 +139,7 @@ public sealed partial class ConflictResolutionTests(ITestOutputHelper output)
     /// <summary>The member's recorded version of the path, or "hash pending" / "none" while it has no hashed row.</summary>
     private static async Task<string> BigVersionAsync(MemberGroup group, string member, string path)
     {
-        var files = await group.CliAsync(member, "files", "--json");
-        var row = files.ExitCode == 0
-            ? System.Text.Json.JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray().FirstOrDefault(r => r.GetProperty("path").GetString() == path)
-            : default;
-        return row.ValueKind != System.Text.Json.JsonValueKind.Object ? "none"
+        return await FunctionalAssert.FileRowAsync(group, member, path) is not { } row ? "none"
             : row.TryGetProperty("sha256", out _) ? row.GetProperty("version").GetString()! : "hash pending";
     }
 

@@ -9,6 +9,22 @@ internal static class FunctionalAssert
     public static Task NothingOwedAsync(MemberGroup group, string member) =>
         CliUntilAsync(group, member, ["dirty"], r => r.ExitCode == 2, "kubesync dirty to exit 2");
 
+    /// <summary>The row <c>kubesync files --json</c> on <paramref name="member"/> prints for <paramref name="path"/>, or null.</summary>
+    public static async Task<System.Text.Json.JsonElement?> FileRowAsync(MemberGroup group, string member, string path)
+    {
+        var files = await group.CliAsync(member, "files", "--json");
+        Assert.True(files.ExitCode == 0, files.ToString());
+        foreach (var row in System.Text.Json.JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray())
+        {
+            if (row.GetProperty("path").GetString() == path)
+            {
+                return row;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Runs a verb on <paramref name="member"/> until its result satisfies <paramref name="condition"/>; returns that result.</summary>
     public static async Task<KubeSyncProcess.Result> CliUntilAsync(MemberGroup group, string member, string[] args, Func<KubeSyncProcess.Result, bool> condition, string what)
     {

@@ -86,9 +86,7 @@ public sealed class OneShotSyncTests(ITestOutputHelper output)
 
     private static async Task<(string? Hash, string? Version)> BigRowAsync(MemberGroup group, string member)
     {
-        var files = await group.CliAsync(member, "files", "--json");
-        Assert.True(files.ExitCode == 0, files.ToString());
-        var row = System.Text.Json.JsonDocument.Parse(files.Stdout).RootElement.EnumerateArray().Single(r => r.GetProperty("path").GetString() == "big.bin");
+        var row = await FunctionalAssert.FileRowAsync(group, member, "big.bin") ?? throw new Xunit.Sdk.XunitException($"{member} records no big.bin");
         return (row.GetProperty("sha256").GetString(), row.GetProperty("version").GetString());
     }
 
